@@ -1,0 +1,14 @@
+// Loads a compiled CLI module and exits with the status its main() returns.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export async function runCli(name, relativeModule) {
+  const url = new URL(relativeModule, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) {
+    process.stderr.write(`${name}: not built yet; run \`npm run build\` (or \`npm ci\`) in the harness checkout\n`);
+    process.exit(2);
+  }
+  const { main } = await import(url.href);
+  const status = await main(process.argv.slice(2));
+  process.exitCode = status;
+}

@@ -1,0 +1,118 @@
+/** TypeScript shapes of suite case files; suites/schema/case-file.schema.json is the authority. */
+import type { Encoding, ErrnoName, Target, TensorType } from '../reference-host/core/types.js';
+
+export type Value = number | string;
+
+export interface GoldenRef {
+  model: string;
+  case?: string;
+  input?: number;
+  output?: number;
+}
+
+export interface TensorData {
+  type?: TensorType;
+  dims?: number[];
+  values?: (number | string)[];
+  hex?: string;
+  golden?: GoldenRef;
+}
+
+export interface Tolerance {
+  abs?: number;
+  rel?: number;
+  ulp?: number;
+}
+
+export interface AllocStep {
+  buffer: string;
+  size: number;
+  fill?: number;
+}
+export interface FixtureStep {
+  buffer: string;
+  fixture: string;
+}
+export interface BytesStep {
+  buffer: string;
+  hex?: string;
+  text?: string;
+}
+export interface TensorStep {
+  buffer: string;
+  tensor: TensorData;
+  raw?: Partial<Record<'dims_ptr' | 'dims_len' | 'type' | 'data_ptr' | 'data_len', Value>>;
+}
+export interface BuildersStep {
+  buffer: string;
+  builders: (string | { ptr: Value; len: Value })[];
+}
+export interface PokeStep {
+  poke: string;
+  offset?: number;
+  hex: string;
+}
+
+export const NN_FUNCTIONS = [
+  'load',
+  'load_by_name',
+  'load_by_name_with_config',
+  'init_execution_context',
+  'set_input',
+  'compute',
+  'get_output',
+  'compute_single',
+  'get_output_single',
+  'fini_single',
+  'unload',
+] as const;
+export type NnFunction = (typeof NN_FUNCTIONS)[number];
+
+export interface CallExpectation {
+  errno: ErrnoName | ErrnoName[];
+  result?: 'unchanged' | 'written' | number;
+  output?: { unchanged?: true; tensor?: TensorData; tolerance?: Tolerance; text?: string };
+  same_as?: string;
+  different_from?: string;
+}
+
+export interface CallStep {
+  call: NnFunction;
+  args?: Record<string, Value | Encoding | Target>;
+  result?: string;
+  output?: { buffer: string; size: number };
+  expect?: CallExpectation;
+}
+
+export type Step = AllocStep | FixtureStep | BytesStep | TensorStep | BuildersStep | PokeStep | CallStep;
+
+export interface PreloadSpec {
+  name: string;
+  encoding: Encoding;
+  target: Target;
+  fixtures: string[];
+}
+
+export interface Case {
+  id: string;
+  title: string;
+  spec: string;
+  requires?: { encodings?: Encoding[]; dialects?: string[] };
+  preload?: PreloadSpec[];
+  steps: Step[];
+}
+
+export interface CaseFile {
+  suite: string;
+  description?: string;
+  cases: Case[];
+}
+
+/** A case with where it came from, for error messages. */
+export interface LoadedCase {
+  suite: string;
+  file: string;
+  /** JSON pointer of the case inside its file */
+  pointer: string;
+  case: Case;
+}

@@ -1,0 +1,333 @@
+/**
+ * Compiles a case into a step script for the driver guest (guests/README.md) plus the checks the
+ * judge runs on what the guest prints. Numbers that depend on the ABI dialect (encodings,
+ * targets, tensor types) are resolved here, so one case runs under every dialect.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIALECTS, type Dialect, type DialectName } from '../reference-host/abi/dialects.js';
+import { ELEMENT_SIZE, elementCount, type ErrnoName, type TensorType } from '../reference-host/core/types.js';
+import type { Case, CallStep, NnFunction, PreloadSpec, Step, TensorData, Tolerance, Value } from './case-types.js';
+import { encodeValues } from './tensor-bytes.js';
+
+/** The byte every result / output buffer is filled with before a call, to tell "untouched" apart. */
+export const SENTINEL_FILL = 0xaa;
+/** Where the guest sees the fixtures directory and the case's own files. */
+export const GUEST_FIXTURES_DIR = '/fixtures';
+export const GUEST_CASE_DIR = '/case';
+
+export interface ResolvedTensor {
+  type: TensorType;
+  dims: number[];
+  bytes: Uint8Array;
+}
+
+export type Check =
+  | { kind: 'errno'; line: number; step: number; fn: NnFunction; allowed: ErrnoName[] }
+  | { kind: 'result'; line: number; step: number; expect: 'unchanged' | 'written' | number }
+  | { kind: 'output-unchanged'; line: number; step: number; size: number }
+  | { kind: 'output-tensor'; line: number; step: number; tensor: ResolvedTensor; tolerance: Tolerance | undefined; writtenLine: number | undefined }
+  | { kind: 'output-text'; line: number; step: number; text: string; writtenLine: number | undefined }
+  | { kind: 'same-as' | 'different-from'; line: number; otherLine: number; step: number; other: string };
+
+export interface CompiledCase {
+  script: string;
+  /** the driver build the case needs */
+  guest: 'core' | 'ext';
+  preloads: PreloadSpec[];
+  checks: Check[];
+  /** number of step-script lines, i.e. the `steps` the done line must report */
+  lines: number;
+}
+
+export class CompileError extends Error {
+  constructor(
+    message: string,
+    /** JSON pointer inside the case */
+    readonly pointer: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parameters of each function, in ABI order; `result`, `out` and `out_max` have defaults from the step. */
+export const PARAMS: Record<NnFunction, readonly string[]> = {
+  load: ['builders', 'builders_len', 'encoding', 'target', 'result'],
+  load_by_name: ['name', 'name_len', 'result'],
+  load_by_name_with_config: ['name', 'name_len', 'config', 'config_len', 'result'],
+  init_execution_context: ['graph', 'result'],
+  set_input: ['ctx', 'index', 'tensor'],
+  compute: ['ctx'],
+  get_output: ['ctx', 'index', 'out', 'out_max', 'result'],
+  compute_single: ['ctx'],
+  get_output_single: ['ctx', 'index', 'out', 'out_max', 'result'],
+  fini_single: ['ctx'],
+  unload: ['graph'],
+};
+
+const EXT_FUNCTIONS: ReadonlySet<NnFunction> = new Set(['load_by_name_with_config', 'compute_single', 'get_output_single', 'fini_single', 'unload']);
+
+/** A length parameter defaults from the buffer its pointer parameter names. */
+const LENGTH_OF: Record<string, { ptr: string; unit: number }> = {
+  builders_len: { ptr: 'builders', unit: 8 },
+  name_len: { ptr: 'name', unit: 1 },
+  config_len: { ptr: 'config', unit: 1 },
+};
+
+const TERM = /[@$%]([A-Za-z_][A-Za-z0-9_]*)/g;
+
+export interface CompileOptions {
+  fixturesDir: string;
+  dialect: DialectName;
+}
+
+export function loadGolden(fixturesDir: string, ref: { model: string; case?: string }, pointer: string): GoldenFile['cases'][number] {
+  const path = join(fixturesDir, 'goldens', `${ref.model}.json`);
+  if (!existsSync(path)) throw new CompileError(`no golden file fixtures/goldens/${ref.model}.json`, pointer);
+  const golden = JSON.parse(readFileSync(path, 'utf8')) as GoldenFile;
+  const name = ref.case ?? 'default';
+  const found = golden.cases.find((c) => c.name === name);
+  if (!found) throw new CompileError(`golden ${ref.model} has no case ${JSON.stringify(name)}`, pointer);
+  return found;
+}
+
+export interface GoldenTensor {
+  name: string;
+  type: TensorType;
+  dims: number[];
+  hex: string;
+}
+
+export interface GoldenFile {
+  model: string;
+  format: string;
+  file: string;
+  cases: { name: string; inputs: GoldenTensor[]; outputs: GoldenTensor[] }[];
+}
+
+export function resolveTensor(data: TensorData, fixturesDir: string, pointer: string): ResolvedTensor {
+  if (data.golden) {
+    const g = loadGolden(fixturesDir, data.golden, `${pointer}/golden`);
+    const which = data.golden.output !== undefined ? 'outputs' : 'inputs';
+    const index = data.golden.output ?? data.golden.input ?? 0;
+    const t = g[which][index];
+    if (!t) throw new CompileError(`golden ${data.golden.model} has no ${which.slice(0, -1)} ${index}`, `${pointer}/golden`);
+    return { type: t.type, dims: [...t.dims], bytes: Buffer.from(t.hex, 'hex') };
+  }
+  const type = data.type as TensorType;
+  const dims = [...(data.dims ?? [])];
+  if (data.hex !== undefined) return { type, dims, bytes: Buffer.from(data.hex, 'hex') };
+  const values = data.values ?? [];
+  const count = elementCount(dims);
+  if (count !== values.length) {
+    throw new CompileError(`${values.length} value(s) given for dims [${dims.join(',')}] (${count ?? 'too many'} elements)`, `${pointer}/values`);
+  }
+  try {
+    return { type, dims, bytes: encodeValues(type, values) };
+  } catch (e) {
+    throw new CompileError((e as Error).message, `${pointer}/values`);
+  }
+}
+
+class ScriptWriter {
+  readonly lines: string[] = [];
+  readonly buffers = new Map<string, { size: number }>();
+
+  emit(line: string): number {
+    this.lines.push(line);
+    return this.lines.length;
+  }
+
+  define(name: string, size: number, pointer: string): void {
+    if (this.buffers.has(name)) throw new CompileError(`buffer ${name} is defined twice`, pointer);
+    this.buffers.set(name, { size });
+  }
+
+  /** Checks the buffers a value names exist; returns the value as script text. */
+  value(v: Value, pointer: string): string {
+    const text = typeof v === 'number' ? String(v >>> 0) : v;
+    for (const m of text.matchAll(TERM)) {
+      const name = m[1] as string;
+      if (!(m[0].startsWith('%') && name === 'mem') && !this.buffers.has(name)) {
+        throw new CompileError(`value ${JSON.stringify(text)} names buffer ${name}, which no earlier step defines`, pointer);
+      }
+    }
+    return text;
+  }
+
+  alloc(name: string, size: number, fill: number, pointer: string): void {
+    this.define(name, size, pointer);
+    this.emit(`alloc ${name} ${size} ${fill}`);
+  }
+
+  bytes(name: string, bytes: Uint8Array, pointer: string): void {
+    this.alloc(name, bytes.byteLength, 0, pointer);
+    if (bytes.byteLength > 0) this.emit(`hex ${name} 0 ${Buffer.from(bytes).toString('hex')}`);
+  }
+}
+
+function isCall(step: Step): step is CallStep {
+  return 'call' in step;
+}
+
+export function compileCase(c: Case, options: CompileOptions): CompiledCase {
+  const dialect: Dialect = DIALECTS[options.dialect];
+  const w = new ScriptWriter();
+  const checks: Check[] = [];
+  let guest: 'core' | 'ext' = 'core';
+  for (const p of c.preload ?? []) {
+    p.fixtures.forEach((f, i) => {
+      if (!existsSync(join(options.fixturesDir, f))) throw new CompileError(`no fixture ${f}`, `/preload/${i}`);
+    });
+  }
+
+  c.steps.forEach((step, index) => {
+    const ptr = `/steps/${index}`;
+    if (isCall(step)) {
+      if (EXT_FUNCTIONS.has(step.call)) guest = 'ext';
+      compileCall(step, index, ptr, w, dialect, options, checks);
+    } else if ('poke' in step) {
+      const target = w.buffers.get(step.poke);
+      if (!target) throw new CompileError(`poke names buffer ${step.poke}, which no earlier step defines`, `${ptr}/poke`);
+      const offset = step.offset ?? 0;
+      if (offset + step.hex.length / 2 > target.size) throw new CompileError(`poke runs past the end of buffer ${step.poke}`, ptr);
+      w.emit(`hex ${step.poke} ${offset} ${step.hex}`);
+    } else if ('size' in step) {
+      w.alloc(step.buffer, step.size, step.fill ?? 0, `${ptr}/buffer`);
+    } else if ('fixture' in step) {
+      const host = join(options.fixturesDir, step.fixture);
+      if (!existsSync(host)) throw new CompileError(`no fixture ${step.fixture}`, `${ptr}/fixture`);
+      w.define(step.buffer, readFileSizeOf(host), `${ptr}/buffer`);
+      w.emit(`file ${step.buffer} ${GUEST_FIXTURES_DIR}/${step.fixture}`);
+    } else if ('tensor' in step) {
+      compileTensor(step.buffer, step.tensor, step.raw ?? {}, ptr, w, dialect, options);
+    } else if ('builders' in step) {
+      const n = step.builders.length;
+      w.alloc(step.buffer, n * 8, 0, `${ptr}/buffer`);
+      step.builders.forEach((b, i) => {
+        const at = `${ptr}/builders/${i}`;
+        const [p, l] = typeof b === 'string' ? [w.value(`@${b}`, at), w.value(`%${b}`, at)] : [w.value(b.ptr, `${at}/ptr`), w.value(b.len, `${at}/len`)];
+        w.emit(`u32 ${step.buffer} ${i * 8} ${p}`);
+        w.emit(`u32 ${step.buffer} ${i * 8 + 4} ${l}`);
+      });
+    } else {
+      const bytes = step.hex !== undefined ? Buffer.from(step.hex, 'hex') : Buffer.from(step.text ?? '', 'utf8');
+      w.bytes(step.buffer, bytes, `${ptr}/buffer`);
+    }
+  });
+  return { script: `${w.lines.join('\n')}\n`, guest, preloads: c.preload ?? [], checks, lines: w.lines.length };
+}
+
+function readFileSizeOf(path: string): number {
+  return readFileSync(path).byteLength;
+}
+
+function compileTensor(
+  name: string,
+  data: TensorData,
+  raw: NonNullable<import('./case-types.js').TensorStep['raw']>,
+  ptr: string,
+  w: ScriptWriter,
+  dialect: Dialect,
+  options: CompileOptions,
+): void {
+  const t = resolveTensor(data, options.fixturesDir, `${ptr}/tensor`);
+  const typeCode = dialect.tensorTypes.indexOf(t.type);
+  if (typeCode < 0) throw new CompileError(`tensor type ${t.type} has no number in the ${dialect.name} dialect`, `${ptr}/tensor/type`);
+  const dims = new Uint8Array(t.dims.length * 4);
+  t.dims.forEach((d, i) => new DataView(dims.buffer).setUint32(i * 4, d, true));
+  w.bytes(`${name}_dims`, dims, `${ptr}/buffer`);
+  w.bytes(`${name}_data`, t.bytes, `${ptr}/buffer`);
+  w.alloc(name, 20, 0, `${ptr}/buffer`);
+  const field = (key: keyof typeof raw, fallback: string) => (raw[key] === undefined ? fallback : w.value(raw[key] as Value, `${ptr}/raw/${key}`));
+  w.emit(`u32 ${name} 0 ${field('dims_ptr', `@${name}_dims`)}`);
+  w.emit(`u32 ${name} 4 ${field('dims_len', String(t.dims.length))}`);
+  w.emit(`u32 ${name} 8 ${field('type', String(typeCode))}`);
+  w.emit(`u32 ${name} 12 ${field('data_ptr', `@${name}_data`)}`);
+  w.emit(`u32 ${name} 16 ${field('data_len', String(t.bytes.byteLength))}`);
+}
+
+function compileCall(
+  step: CallStep,
+  index: number,
+  ptr: string,
+  w: ScriptWriter,
+  dialect: Dialect,
+  options: CompileOptions,
+  checks: Check[],
+): void {
+  const args = step.args ?? {};
+  const params = PARAMS[step.call];
+  for (const key of Object.keys(args)) {
+    if (!params.includes(key)) throw new CompileError(`${step.call} has no parameter ${key} (it takes ${params.join(', ')})`, `${ptr}/args/${key}`);
+  }
+  if (step.result) w.alloc(step.result, 4, SENTINEL_FILL, `${ptr}/result`);
+  if (step.output) w.alloc(step.output.buffer, step.output.size, SENTINEL_FILL, `${ptr}/output/buffer`);
+
+  const argText = params.map((param) => {
+    const at = `${ptr}/args/${param}`;
+    const given = args[param];
+    if (param === 'encoding' && typeof given === 'string' && !/^[0-9@$%]/.test(given)) {
+      const n = dialect.encodings.indexOf(given as (typeof dialect.encodings)[number]);
+      if (n < 0) throw new CompileError(`encoding ${given} has no number in the ${dialect.name} dialect`, at);
+      return String(n);
+    }
+    if (param === 'target' && typeof given === 'string' && !/^[0-9@$%]/.test(given)) {
+      const n = dialect.targets.indexOf(given as (typeof dialect.targets)[number]);
+      if (n < 0) throw new CompileError(`target ${given} has no number in the ${dialect.name} dialect`, at);
+      return String(n);
+    }
+    if (given !== undefined) return w.value(given, at);
+    if (param === 'target') return String(dialect.targets.indexOf('cpu'));
+    if (param === 'result' && step.result) return `@${step.result}`;
+    if (param === 'out' && step.output) return `@${step.output.buffer}`;
+    if (param === 'out_max' && step.output) return String(step.output.size);
+    const length = LENGTH_OF[param];
+    if (length) {
+      const p = args[length.ptr];
+      const m = typeof p === 'string' ? /^@([A-Za-z_][A-Za-z0-9_]*)$/.exec(p) : null;
+      const size = m ? w.buffers.get(m[1] as string)?.size : undefined;
+      if (size !== undefined) return String(size / length.unit);
+    }
+    throw new CompileError(`${step.call}: argument ${param} is missing and has no default`, `${ptr}/args`);
+  });
+
+  const callLine = w.emit(`call ${step.call} ${argText.join(' ')}`);
+  const expect = step.expect ?? { errno: 'success' as const };
+  const allowed = Array.isArray(expect.errno) ? expect.errno : [expect.errno];
+  checks.push({ kind: 'errno', line: callLine, step: index, fn: step.call, allowed });
+
+  const resultBuffer = step.result;
+  let resultLine: number | undefined;
+  if (resultBuffer) resultLine = w.emit(`dump ${resultBuffer} 0 4`);
+  if (expect.result !== undefined) {
+    if (resultLine === undefined) throw new CompileError('expect.result needs the step to name a result buffer', `${ptr}/expect/result`);
+    checks.push({ kind: 'result', line: resultLine, step: index, expect: expect.result });
+  }
+  for (const [key, kind] of [
+    ['same_as', 'same-as'],
+    ['different_from', 'different-from'],
+  ] as const) {
+    const other = expect[key];
+    if (other === undefined) continue;
+    if (resultLine === undefined) throw new CompileError(`expect.${key} needs the step to name a result buffer`, `${ptr}/expect/${key}`);
+    if (!w.buffers.has(other)) throw new CompileError(`expect.${key} names buffer ${other}, which no earlier step defines`, `${ptr}/expect/${key}`);
+    const otherLine = w.emit(`dump ${other} 0 4`);
+    checks.push({ kind, line: resultLine, otherLine, step: index, other });
+  }
+  if (expect.output) {
+    const out = step.output;
+    if (!out) throw new CompileError('expect.output needs the step to name an output buffer', `${ptr}/expect/output`);
+    const line = w.emit(`dump ${out.buffer} 0 ${out.size}`);
+    if (expect.output.unchanged) {
+      checks.push({ kind: 'output-unchanged', line, step: index, size: out.size });
+    } else if (expect.output.tensor) {
+      const tensor = resolveTensor(expect.output.tensor, options.fixturesDir, `${ptr}/expect/output/tensor`);
+      const needed = (elementCount(tensor.dims) ?? 0) * ELEMENT_SIZE[tensor.type];
+      if (needed !== tensor.bytes.byteLength) throw new CompileError('expected tensor bytes do not match its dims', `${ptr}/expect/output/tensor`);
+      checks.push({ kind: 'output-tensor', line, step: index, tensor, tolerance: expect.output.tolerance, writtenLine: resultLine });
+    } else if (expect.output.text !== undefined) {
+      checks.push({ kind: 'output-text', line, step: index, text: expect.output.text, writtenLine: resultLine });
+    }
+  }
+}

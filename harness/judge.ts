@@ -1,0 +1,176 @@
+/**
+ * The judge: compiled checks + what the guest printed + how the run ended → a case result.
+ * Guests observe; only this module decides PASS or FAIL.
+ */
+import { errnoName, type Dialect } from '../reference-host/abi/dialects.js';
+import type { Check, CompiledCase } from './compile.js';
+import { SENTINEL_FILL } from './compile.js';
+import { parseObservations, type StepLine } from './observations.js';
+import { compareTensor, type TensorError } from './tensor-bytes.js';
+
+export const STATUSES = ['PASS', 'FAIL', 'UNSUPPORTED', 'ERROR', 'TRAP', 'CRASH', 'TIMEOUT', 'XFAIL', 'XPASS'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** How a guest run ended, as the runtime adapter saw it. */
+export interface RunOutcome {
+  exitCode: number | null;
+  signal?: string | null;
+  stdout: string;
+  stderr: string;
+  /** the runtime reported a wasm trap */
+  trap?: string;
+  timedOut?: boolean;
+  /** the run could not start (bad guest, missing runtime, ...) */
+  startError?: string;
+}
+
+export interface CheckOutcome {
+  /** index of the case step */
+  step: number;
+  what: string;
+  ok: boolean;
+  expected: string;
+  observed: string;
+  error?: TensorError;
+}
+
+export interface StepObservation {
+  step: number;
+  fn: string;
+  errno: number;
+  errno_name: string;
+}
+
+export interface CaseVerdict {
+  status: Status;
+  message?: string;
+  checks: CheckOutcome[];
+  calls: StepObservation[];
+  /** the largest tensor error measured over every output check, also on PASS */
+  tensor_error?: TensorError;
+}
+
+const fillU32 = (SENTINEL_FILL * 0x01010101) >>> 0;
+
+function u32OfHex(hex: string | undefined): number | undefined {
+  if (!hex || hex.length < 8) return undefined;
+  return Buffer.from(hex.slice(0, 8), 'hex').readUInt32LE(0);
+}
+
+function evaluate(check: Check, line: StepLine, all: Map<number, StepLine>, dialect: Dialect): CheckOutcome {
+  const base = { step: check.step };
+  switch (check.kind) {
+    case 'errno': {
+      const code = line.errno;
+      const name = code === undefined ? 'no errno' : (errnoName(dialect, code) ?? `unknown errno ${code}`);
+      return { ...base, what: `${check.fn} errno`, ok: check.allowed.includes(name as never), expected: check.allowed.join(' | '), observed: code === undefined ? name : `${name} (${code})` };
+    }
+    case 'result': {
+      const v = u32OfHex(line.hex);
+      const observed = v === undefined ? 'nothing' : v === fillU32 ? 'unchanged' : String(v);
+      const ok = check.expect === 'unchanged' ? v === fillU32 : check.expect === 'written' ? v !== undefined && v !== fillU32 : v === check.expect;
+      return { ...base, what: 'result pointer', ok, expected: String(check.expect), observed };
+    }
+    case 'same-as':
+    case 'different-from': {
+      const v = u32OfHex(line.hex);
+      const other = u32OfHex(all.get(check.otherLine)?.hex);
+      const same = v !== undefined && v === other;
+      return { ...base, what: `result ${check.kind} ${check.other}`, ok: check.kind === 'same-as' ? same : !same && v !== undefined, expected: `${check.kind} ${other}`, observed: String(v) };
+    }
+    case 'output-unchanged': {
+      const hex = line.hex ?? '';
+      const ok = hex === 'aa'.repeat(check.size);
+      return { ...base, what: 'output buffer', ok, expected: 'unchanged', observed: ok ? 'unchanged' : `changed: ${hex.slice(0, 64)}` };
+    }
+    case 'output-tensor': {
+      const written = u32OfHex(all.get(check.writtenLine ?? -1)?.hex);
+      const expectedBytes = check.tensor.bytes;
+      const observedBytes = Buffer.from(line.hex ?? '', 'hex');
+      if (written !== undefined && written !== expectedBytes.byteLength) {
+        return { ...base, what: 'output bytes written', ok: false, expected: String(expectedBytes.byteLength), observed: String(written) };
+      }
+      if (observedBytes.byteLength < expectedBytes.byteLength) {
+        return { ...base, what: 'output tensor', ok: false, expected: `${expectedBytes.byteLength} bytes`, observed: `${observedBytes.byteLength} bytes` };
+      }
+      const cmp = compareTensor(check.tensor.type, expectedBytes, observedBytes.subarray(0, expectedBytes.byteLength), check.tolerance);
+      const mismatch = cmp.firstMismatch;
+      return {
+        ...base,
+        what: `output tensor ${check.tensor.type}[${check.tensor.dims.join(',')}]`,
+        ok: cmp.ok,
+        expected: mismatch ? `[${mismatch.index}] = ${mismatch.expected}` : 'within tolerance',
+        observed: mismatch ? `[${mismatch.index}] = ${mismatch.observed}` : `max abs ${cmp.error.maxAbs}, max ulp ${cmp.error.maxUlp}`,
+        error: cmp.error,
+      };
+    }
+    case 'output-text': {
+      const written = u32OfHex(all.get(check.writtenLine ?? -1)?.hex);
+      const bytes = Buffer.from(line.hex ?? '', 'hex');
+      const text = bytes.subarray(0, written ?? bytes.byteLength).toString('utf8');
+      return { ...base, what: 'output text', ok: text === check.text, expected: JSON.stringify(check.text), observed: JSON.stringify(text) };
+    }
+  }
+}
+
+function mergeError(a: TensorError | undefined, b: TensorError): TensorError {
+  if (!a) return { ...b };
+  return { maxAbs: Math.max(a.maxAbs, b.maxAbs), maxRel: Math.max(a.maxRel, b.maxRel), maxUlp: Math.max(a.maxUlp, b.maxUlp) };
+}
+
+export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dialect): CaseVerdict {
+  if (outcome.startError) return { status: 'ERROR', message: outcome.startError, checks: [], calls: [] };
+  const obs = parseObservations(outcome.stdout);
+  const calls: StepObservation[] = [];
+  for (const line of obs.steps.values()) {
+    if (line.op === 'call' && typeof line.fn === 'string' && typeof line.errno === 'number') {
+      calls.push({ step: line.step, fn: line.fn, errno: line.errno, errno_name: errnoName(dialect, line.errno) ?? 'unknown' });
+    }
+  }
+  if (obs.scriptError) {
+    return { status: 'ERROR', message: `the driver rejected step ${obs.scriptError.step}: ${obs.scriptError.error}`, checks: [], calls };
+  }
+  const checks: CheckOutcome[] = [];
+  let tensorError: TensorError | undefined;
+  let unreached: Check | undefined;
+  for (const check of compiled.checks) {
+    const line = obs.steps.get(check.line);
+    if (!line) {
+      unreached = check;
+      break;
+    }
+    const result = evaluate(check, line, obs.steps, dialect);
+    if (result.error) tensorError = mergeError(tensorError, result.error);
+    checks.push(result);
+  }
+  const verdict = (status: Status, message?: string): CaseVerdict => ({
+    status,
+    ...(message === undefined ? {} : { message }),
+    checks,
+    calls,
+    ...(tensorError ? { tensor_error: tensorError } : {}),
+  });
+  const failed = checks.filter((c) => !c.ok);
+  if (!obs.done) {
+    const where = unreached ? ` before step ${unreached.step} (${describeStep(compiled, unreached)})` : '';
+    if (outcome.timedOut) return verdict('TIMEOUT', `the guest did not finish in time${where}`);
+    if (outcome.trap) return verdict('TRAP', `${outcome.trap}${where}`);
+    if (outcome.signal) return verdict('CRASH', `the runtime died of ${outcome.signal}${where}`);
+    return verdict('CRASH', `the guest stopped without its done line (exit ${outcome.exitCode})${where}${tail(outcome.stderr)}`);
+  }
+  if (obs.garbage.length > 0) return verdict('ERROR', `the guest printed ${obs.garbage.length} unexpected line(s), first: ${obs.garbage[0]?.slice(0, 200)}`);
+  if (failed.length > 0) {
+    return verdict('FAIL', failed.map((c) => `step ${c.step} ${c.what}: expected ${c.expected}, observed ${c.observed}`).join('; '));
+  }
+  if (outcome.exitCode !== 0) return verdict('FAIL', `the guest finished but exited ${outcome.exitCode}${tail(outcome.stderr)}`);
+  return verdict('PASS');
+}
+
+function describeStep(compiled: CompiledCase, check: Check): string {
+  return check.kind === 'errno' ? check.fn : check.kind;
+}
+
+function tail(stderr: string): string {
+  const t = stderr.trim();
+  return t ? `; stderr: ${t.slice(-300)}` : '';
+}

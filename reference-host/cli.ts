@@ -1,0 +1,130 @@
+/**
+ * `wasi-nn-host`: the reference host as a standalone runtime, like `iwasm` or `wasmtime run`.
+ *   wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload SPEC]...
+ *                    [--nn-dialect witx|wamr] GUEST.wasm [ARGS...]
+ * Guest stdio and exit status pass through. A usage error is one line on stderr and exit 2.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DIALECT_NAMES, isDialectName, type DialectName } from './abi/dialects.js';
+import { parsePreloadSpec, type NamedGraphSpec } from './core/named-graphs.js';
+import { ReferenceHost } from './reference-host.js';
+import { GuestLoadError, formatTrap } from './wasi/run-guest.js';
+
+export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] GUEST.wasm [ARGS...]`;
+
+export class UsageError extends Error {}
+
+export interface RunCommand {
+  wasm: string;
+  args: string[];
+  preopens: Record<string, string>;
+  env: Record<string, string>;
+  preloads: NamedGraphSpec[];
+  dialect: DialectName;
+}
+
+/** Parses the arguments after `run`. Options stop at the first non-option (the guest). */
+export function parseRunArgs(argv: readonly string[]): RunCommand {
+  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: 'witx' };
+  let i = 0;
+  const value = (flag: string, inline: string | undefined): string => {
+    if (inline !== undefined) return inline;
+    const v = argv[++i];
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (!arg.startsWith('-')) break;
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : undefined;
+    switch (flag) {
+      case '--dir': {
+        const spec = value(flag, inline);
+        const [host, guest] = spec.includes('::') ? (spec.split('::', 2) as [string, string]) : [spec, spec];
+        if (!existsSync(host) || !statSync(host).isDirectory()) throw new UsageError(`--dir ${spec}: ${host} is not a directory`);
+        if (guest === '') throw new UsageError(`--dir ${spec}: the guest path is empty`);
+        cmd.preopens[guest] = resolve(host);
+        break;
+      }
+      case '--env': {
+        const kv = value(flag, inline);
+        const at = kv.indexOf('=');
+        if (at <= 0) throw new UsageError(`--env ${kv}: expected K=V`);
+        cmd.env[kv.slice(0, at)] = kv.slice(at + 1);
+        break;
+      }
+      case '--nn-preload': {
+        let spec: NamedGraphSpec;
+        try {
+          spec = parsePreloadSpec(value(flag, inline));
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        const missing = spec.paths.find((p) => !existsSync(p));
+        if (missing) throw new UsageError(`--nn-preload ${spec.name}: no such file ${missing}`);
+        if (cmd.preloads.some((p) => p.name === spec.name)) throw new UsageError(`--nn-preload: the name ${spec.name} is given twice`);
+        cmd.preloads.push(spec);
+        break;
+      }
+      case '--nn-dialect': {
+        const d = value(flag, inline);
+        if (!isDialectName(d)) throw new UsageError(`--nn-dialect ${d}: expected one of ${DIALECT_NAMES.join(', ')}`);
+        cmd.dialect = d;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  const wasm = argv[i];
+  if (wasm === undefined) throw new UsageError('no guest .wasm given');
+  if (!existsSync(wasm) || !statSync(wasm).isFile()) throw new UsageError(`no such file: ${wasm}`);
+  cmd.wasm = wasm;
+  cmd.args = argv.slice(i + 1) as string[];
+  return cmd;
+}
+
+/** Runs the CLI; returns the process exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command !== 'run') {
+    process.stderr.write(`wasi-nn-host: ${command === undefined ? 'no command given' : `unknown command ${command}`}\n${USAGE}\n`);
+    return 2;
+  }
+  let cmd: RunCommand;
+  try {
+    cmd = parseRunArgs(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`wasi-nn-host: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const host = new ReferenceHost({ dialect: cmd.dialect, preloads: cmd.preloads });
+  try {
+    const result = await host.run({ wasm: cmd.wasm, args: cmd.args, env: cmd.env, preopens: cmd.preopens });
+    if (result.trap) process.stderr.write(`wasi-nn-host: ${formatTrap(result.trap)}\n`);
+    return result.exitCode;
+  } catch (e) {
+    if (e instanceof GuestLoadError) {
+      process.stderr.write(`wasi-nn-host: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`wasi-nn-host: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 70;
+  } finally {
+    host.dispose();
+  }
+}

@@ -1,0 +1,35 @@
+/** Monotonic u32 handle tables: handles count from 0 and are never reused, so a stale handle stays invalid. */
+import { NnError } from './types.js';
+
+export class HandleTable<T> {
+  private next = 0;
+  private readonly entries = new Map<number, T>();
+
+  constructor(private readonly kind: string) {}
+
+  add(value: T): number {
+    if (this.next > 0xffffffff) throw new NnError('busy', `no ${this.kind} handles left`);
+    const handle = this.next++;
+    this.entries.set(handle, value);
+    return handle;
+  }
+
+  get(handle: number): T {
+    const value = this.entries.get(handle);
+    if (value === undefined) {
+      const why = handle < this.next ? 'was released' : 'was never issued';
+      throw new NnError('invalid_argument', `${this.kind} handle ${handle} ${why}`);
+    }
+    return value;
+  }
+
+  remove(handle: number): T {
+    const value = this.get(handle);
+    this.entries.delete(handle);
+    return value;
+  }
+
+  values(): IterableIterator<T> {
+    return this.entries.values();
+  }
+}

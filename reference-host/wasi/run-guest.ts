@@ -1,0 +1,124 @@
+/**
+ * Runs a WASI preview1 command (`_start`) on node:wasi with our wasi-nn imports: args, env and
+ * preopened dirs in; exit status, and a trap report when the guest trapped, out.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { WASI } from 'node:wasi';
+import { DIALECTS, type DialectName } from '../abi/dialects.js';
+import { WASI_EPHEMERAL_NN, createWasiEphemeralNn, type NnCallTrace } from '../abi/wasi-ephemeral-nn.js';
+import type { Backend } from '../backends/backend.js';
+import type { NamedGraphRegistry } from '../core/named-graphs.js';
+import { NnHost } from '../core/nn-host.js';
+import type { Encoding } from '../core/types.js';
+import { formatTrap, trapReport, type TrapReport } from './trap.js';
+
+/** Exit status of a guest that trapped, as `wasmtime run` reports it on Unix (128 + SIGABRT). */
+export const TRAP_EXIT_CODE = 134;
+
+export interface GuestRun {
+  /** path of the .wasm file */
+  wasm: string;
+  args?: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  /** guest path → host path */
+  preopens?: Readonly<Record<string, string>>;
+  dialect?: DialectName;
+  /** file descriptors the guest's stdio goes to (default: this process's) */
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
+  onNnCall?: (trace: NnCallTrace) => void;
+}
+
+export interface GuestResult {
+  exitCode: number;
+  trap?: TrapReport;
+}
+
+/** A guest that cannot start: unreadable or invalid module, or an import we do not provide. */
+export class GuestLoadError extends Error {
+  override name = 'GuestLoadError';
+}
+
+const SUPPORTED_MODULES = new Set(['wasi_snapshot_preview1', WASI_EPHEMERAL_NN]);
+const compiled = new Map<string, { mtimeMs: number; size: number; module: WebAssembly.Module }>();
+
+function compile(path: string): WebAssembly.Module {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    throw new GuestLoadError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const hit = compiled.get(path);
+  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.module;
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(readFileSync(path));
+  } catch (e) {
+    throw new GuestLoadError(`${path} is not a valid WebAssembly module: ${(e as Error).message}`);
+  }
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (!SUPPORTED_MODULES.has(imp.module)) {
+      throw new GuestLoadError(`${path} imports ${imp.module}.${imp.name}, which this host does not provide`);
+    }
+  }
+  if (!WebAssembly.Module.exports(module).some((e) => e.name === '_start' && e.kind === 'function')) {
+    throw new GuestLoadError(`${path} is not a WASI command: it exports no _start function`);
+  }
+  compiled.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, module });
+  return module;
+}
+
+export interface GuestEnvironment {
+  backends: ReadonlyMap<Encoding, Backend>;
+  registry: NamedGraphRegistry;
+}
+
+export async function runGuest(run: GuestRun, environment: GuestEnvironment): Promise<GuestResult> {
+  const module = compile(run.wasm);
+  const wasi = new WASI({
+    version: 'preview1',
+    args: [run.wasm, ...(run.args ?? [])],
+    env: { ...(run.env ?? {}) },
+    preopens: { ...(run.preopens ?? {}) },
+    returnOnExit: true,
+    ...(run.stdin === undefined ? {} : { stdin: run.stdin }),
+    ...(run.stdout === undefined ? {} : { stdout: run.stdout }),
+    ...(run.stderr === undefined ? {} : { stderr: run.stderr }),
+  });
+  const host = new NnHost(environment);
+  let memory: WebAssembly.Memory | undefined;
+  const nn = createWasiEphemeralNn({
+    host,
+    dialect: DIALECTS[run.dialect ?? 'witx'],
+    memory: () => {
+      if (!memory) throw new Error('the guest exports no memory');
+      return memory;
+    },
+    ...(run.onNnCall ? { onCall: run.onNnCall } : {}),
+  });
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(module, {
+      wasi_snapshot_preview1: wasi.wasiImport as WebAssembly.ModuleImports,
+      [WASI_EPHEMERAL_NN]: nn,
+    });
+  } catch (e) {
+    host.dispose();
+    throw new GuestLoadError(`cannot instantiate ${run.wasm}: ${(e as Error).message}`);
+  }
+  const exported = instance.exports.memory;
+  if (exported instanceof WebAssembly.Memory) memory = exported;
+  try {
+    return { exitCode: wasi.start(instance) };
+  } catch (e) {
+    const trap = trapReport(e);
+    if (!trap) throw e;
+    return { exitCode: TRAP_EXIT_CODE, trap };
+  } finally {
+    host.dispose();
+  }
+}
+
+export { formatTrap };

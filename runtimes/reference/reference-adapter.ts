@@ -1,0 +1,68 @@
+/** The reference host, in process: no child process, guest stdio captured through temp files. */
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DialectName } from '../../reference-host/abi/dialects.js';
+import { ReferenceHost } from '../../reference-host/reference-host.js';
+import { GuestLoadError, formatTrap } from '../../reference-host/wasi/run-guest.js';
+import type { Encoding, Target } from '../../reference-host/core/types.js';
+import type { RunOutcome } from '../../harness/judge.js';
+import { harnessVersion } from '../../harness/repo-paths.js';
+import type { Capabilities, Detection, GuestJob, RuntimeAdapter } from '../adapter.js';
+
+export class ReferenceAdapter implements RuntimeAdapter {
+  readonly name = 'reference';
+  private readonly probe: ReferenceHost;
+
+  constructor(readonly dialect: DialectName = 'witx') {
+    this.probe = new ReferenceHost({ dialect });
+  }
+
+  async detect(): Promise<Detection> {
+    return { available: true, version: harnessVersion() };
+  }
+
+  async capabilities(): Promise<Capabilities> {
+    const encodings: Encoding[] = [];
+    const targets = new Set<Target>();
+    for (const [encoding, backend] of this.probe.backends) {
+      if (!backend.availability().available) continue;
+      encodings.push(encoding);
+      for (const t of backend.targets()) targets.add(t);
+    }
+    return { dialects: ['witx', 'wamr'], encodings, targets: [...targets] };
+  }
+
+  async execute(job: GuestJob): Promise<RunOutcome> {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-ref-'));
+    const stdoutPath = join(dir, 'stdout');
+    const stderrPath = join(dir, 'stderr');
+    const stdout = openSync(stdoutPath, 'w');
+    const stderr = openSync(stderrPath, 'w');
+    const host = new ReferenceHost({ dialect: this.dialect, preloads: job.preloads, backends: this.probe.backends });
+    let exitCode: number | null = null;
+    let trap: string | undefined;
+    let startError: string | undefined;
+    try {
+      const result = await host.run({ wasm: job.wasm, args: job.args, preopens: job.preopens, env: job.env ?? {}, stdout, stderr });
+      exitCode = result.exitCode;
+      if (result.trap) trap = formatTrap(result.trap);
+    } catch (e) {
+      if (!(e instanceof GuestLoadError)) throw e;
+      startError = e.message;
+    } finally {
+      closeSync(stdout);
+      closeSync(stderr);
+      host.dispose();
+    }
+    const outcome: RunOutcome = {
+      exitCode,
+      stdout: readFileSync(stdoutPath, 'utf8'),
+      stderr: readFileSync(stderrPath, 'utf8'),
+      ...(trap ? { trap } : {}),
+      ...(startError ? { startError } : {}),
+    };
+    rmSync(dir, { recursive: true, force: true });
+    return outcome;
+  }
+}
