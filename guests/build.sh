@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds every guest .wasm byte-identically (see guests/README.md).
-#   bash guests/build.sh           rebuild guests/driver/*.wasm in place
+#   bash guests/build.sh           rebuild every guest .wasm in place
 #   bash guests/build.sh --check   rebuild into a temp dir; exit 1 naming each committed .wasm
 #                                  that differs from (or is missing next to) a fresh build
 # Exit status: 0 ok, 1 --check found differences, 2 toolchain missing or bad usage.
@@ -43,6 +43,8 @@ LDFLAGS=(--target=wasm32-wasi --sysroot=/usr -fuse-ld=lld -Wl,--strip-debug)
 GUESTS=(
   "guests/driver/wasi_ephemeral_nn-core.wasm guests/driver/driver.c"
   "guests/driver/wasi_ephemeral_nn-ext.wasm guests/driver/driver.c -DNN_EXT"
+  "guests/examples/onnx-affine.wasm guests/examples/onnx-affine.c"
+  "guests/examples/wasi-basics.wasm guests/examples/wasi-basics.c"
 )
 
 tmp=$(mktemp -d)

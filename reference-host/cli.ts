@@ -11,7 +11,7 @@ import { parsePreloadSpec, type NamedGraphSpec } from './core/named-graphs.js';
 import { ReferenceHost } from './reference-host.js';
 import { GuestLoadError, formatTrap } from './wasi/run-guest.js';
 
-export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] GUEST.wasm [ARGS...]`;
+export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] GUEST.wasm [ARGS...]`;
 
 export class UsageError extends Error {}
 
@@ -22,11 +22,13 @@ export interface RunCommand {
   env: Record<string, string>;
   preloads: NamedGraphSpec[];
   dialect: DialectName;
+  /** print every wasi-nn call's result and reason on stderr */
+  trace: boolean;
 }
 
 /** Parses the arguments after `run`. Options stop at the first non-option (the guest). */
 export function parseRunArgs(argv: readonly string[]): RunCommand {
-  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: 'witx' };
+  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: 'witx', trace: false };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
@@ -79,6 +81,9 @@ export function parseRunArgs(argv: readonly string[]): RunCommand {
         cmd.dialect = d;
         break;
       }
+      case '--nn-trace':
+        cmd.trace = true;
+        break;
       default:
         throw new UsageError(`unknown option ${arg}`);
     }
@@ -114,7 +119,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const host = new ReferenceHost({ dialect: cmd.dialect, preloads: cmd.preloads });
   try {
-    const result = await host.run({ wasm: cmd.wasm, args: cmd.args, env: cmd.env, preopens: cmd.preopens });
+    const result = await host.run({
+      wasm: cmd.wasm,
+      args: cmd.args,
+      env: cmd.env,
+      preopens: cmd.preopens,
+      ...(cmd.trace ? { onNnCall: (t) => process.stderr.write(`wasi-nn: ${t.fn} → ${t.errno}${t.message ? `: ${t.message}` : ''}\n`) } : {}),
+    });
     if (result.trap) process.stderr.write(`wasi-nn-host: ${formatTrap(result.trap)}\n`);
     return result.exitCode;
   } catch (e) {

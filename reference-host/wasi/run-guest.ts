@@ -70,6 +70,21 @@ function compile(path: string): WebAssembly.Module {
   return module;
 }
 
+/**
+ * node:wasi's imports are V8 "fast API calls"; on Node 20 a garbage collection inside one
+ * crashes the process once guest memory has grown to tens of MiB (nodejs/node#46777).
+ * Calling them through plain JS functions keeps V8 off the fast path.
+ */
+function viaJsWrappers(imports: Record<string, unknown>): WebAssembly.ModuleImports {
+  const wrapped: WebAssembly.ModuleImports = {};
+  for (const [name, value] of Object.entries(imports)) {
+    if (typeof value !== 'function') continue;
+    const fn = value as (...args: unknown[]) => unknown;
+    wrapped[name] = (...args: unknown[]) => fn(...args);
+  }
+  return wrapped;
+}
+
 export interface GuestEnvironment {
   backends: ReadonlyMap<Encoding, Backend>;
   registry: NamedGraphRegistry;
@@ -101,7 +116,7 @@ export async function runGuest(run: GuestRun, environment: GuestEnvironment): Pr
   let instance: WebAssembly.Instance;
   try {
     instance = await WebAssembly.instantiate(module, {
-      wasi_snapshot_preview1: wasi.wasiImport as WebAssembly.ModuleImports,
+      wasi_snapshot_preview1: viaJsWrappers(wasi.wasiImport),
       [WASI_EPHEMERAL_NN]: nn,
     });
   } catch (e) {
