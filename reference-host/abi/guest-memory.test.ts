@@ -45,10 +45,11 @@ describe('GuestMemory', () => {
     expect([...copy]).toEqual([1, 2, 3]);
   });
 
-  it('sees memory after it grows', () => {
+  it('made after memory grows, sees the new pages', () => {
     const grown = new WebAssembly.Memory({ initial: 1 });
-    const g = new GuestMemory(grown);
+    expect(errnoOf(() => new GuestMemory(grown).writeU32(page + 8, 7, 'x'))).toBe('invalid_argument');
     grown.grow(1);
+    const g = new GuestMemory(grown);
     expect(errnoOf(() => g.writeU32(page + 8, 7, 'x'))).toBeUndefined();
     expect(g.u32(page + 8, 'x')).toBe(7);
   });

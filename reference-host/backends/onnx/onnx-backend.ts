@@ -1,6 +1,6 @@
 /** ONNX through onnxruntime-node, called synchronously (see ort-binding.ts). */
 import type { Availability, Backend, BackendContext, BackendGraph } from '../backend.js';
-import { NnError, type Target, type Tensor, type TensorType } from '../../core/types.js';
+import { ELEMENT_SIZE, NnError, type Target, type Tensor, type TensorType } from '../../core/types.js';
 import { ORT_TYPE_NAMES, loadOrtSync, type OrtNativeSession, type OrtSync, type OrtValueMetadata } from './ort-binding.js';
 
 const WASI_TO_ORT: Partial<Record<TensorType, string>> = {
@@ -29,30 +29,34 @@ function ioSpec(meta: OrtValueMetadata): IoSpec {
   return { name: meta.name, type: ORT_TO_WASI[ortTypeName], ortTypeName, shape: [...meta.shape] };
 }
 
-/** A typed-array view over a private, aligned copy of the bytes, as ORT's Tensor wants it. */
+/**
+ * A typed-array view of the tensor's bytes, as ORT's Tensor wants it. The host hands backends
+ * private copies, so a view suffices; bytes at an offset the element type cannot view are copied.
+ */
 function typedView(type: TensorType, bytes: Uint8Array): ArrayBufferView {
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  const buf = copy.buffer;
+  const size = ELEMENT_SIZE[type];
+  const aligned = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
+  const { buffer, byteOffset, byteLength } = aligned;
   switch (type) {
     case 'f32':
-      return new Float32Array(buf);
+      return new Float32Array(buffer, byteOffset, byteLength / 4);
     case 'f64':
-      return new Float64Array(buf);
+      return new Float64Array(buffer, byteOffset, byteLength / 8);
     case 'u8':
-      return copy;
+      return aligned;
     case 'i32':
-      return new Int32Array(buf);
+      return new Int32Array(buffer, byteOffset, byteLength / 4);
     case 'i64':
-      return new BigInt64Array(buf);
+      return new BigInt64Array(buffer, byteOffset, byteLength / 8);
     case 'f16':
     case 'bf16':
-      return new Uint16Array(buf);
+      return new Uint16Array(buffer, byteOffset, byteLength / 2);
   }
 }
 
+/** ORT allocates a fresh array for every output, so its bytes can be kept without a copy. */
 function bytesOf(view: ArrayBufferView): Uint8Array {
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
 function describeShape(shape: readonly number[]): string {
