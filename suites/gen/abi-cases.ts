@@ -2,11 +2,8 @@
  * Generates suites/abi/*.json: every wasi-nn function × every class of bad argument (pointers
  * and lengths outside memory, u32 wrap-around, result pointers, stale and unknown handles, bad
  * enum values, size overflows). The matrix is data here so a new row is one line; the JSON files
- * are what the harness loads. `npm run suites` rewrites them; a test checks they are current.
+ * are what the harness loads. `npm run suites` (suites/gen/generate.ts) rewrites them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Case, CaseFile, Step } from '../../harness/case-types.js';
 
 type CaseSpec = Omit<Case, 'requires'> & { requires?: Case['requires'] };
@@ -537,18 +534,4 @@ export function abiCaseFiles(): Record<string, CaseFile> {
     'tensors.json': file('set_input: tensor records, dims and data within memory and consistent', tensorCases()),
     'get_output.json': file('get_output: output buffers and the bytes-written pointer', getOutputCases()),
   };
-}
-
-export function writeAbiSuite(dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  return Object.entries(abiCaseFiles()).map(([name, content]) => {
-    const path = join(dir, name);
-    writeFileSync(path, `${JSON.stringify({ $schema: '../schema/case-file.schema.json', ...content }, null, 2)}\n`);
-    return path;
-  });
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const out = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'abi');
-  for (const path of writeAbiSuite(out)) process.stdout.write(`wrote ${path}\n`);
 }

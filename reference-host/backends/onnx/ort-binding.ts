@@ -69,7 +69,9 @@ export function loadOrtSync(): OrtSync {
     initOrt?: () => void;
   };
   const requireFromOrt = createRequire(require.resolve('onnxruntime-node/package.json'));
-  const common = requireFromOrt('onnxruntime-common') as { Tensor?: OrtSync['Tensor'] };
+  const common = requireFromOrt('onnxruntime-common') as { Tensor?: OrtSync['Tensor']; env?: { logLevel?: string } };
+  // ORT logs warnings about odd models to stderr, which belongs to the guest; keep errors only
+  if (common.env) common.env.logLevel = 'error';
   const Session = bindingModule.binding?.InferenceSession;
   if (typeof Session !== 'function' || typeof bindingModule.initOrt !== 'function' || typeof common.Tensor !== 'function') {
     throw new Error(

@@ -1,0 +1,30 @@
+/**
+ * Writes every generated suite: suites/abi (the bad-argument matrix) and suites/bad_models (one
+ * file per corrupt-model corpus in fixtures/bad). `npm run suites`; a test checks they are current.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CaseFile } from '../../harness/case-types.js';
+import { abiCaseFiles } from './abi-cases.js';
+import { badModelCaseFiles } from './bad-model-cases.js';
+
+const SUITES = join(dirname(fileURLToPath(import.meta.url)), '..');
+const FIXTURES = join(SUITES, '..', 'fixtures');
+
+/** suite folder → file name → content, exactly as written (with the $schema line). */
+export function generatedSuites(fixturesDir = FIXTURES): Record<string, Record<string, CaseFile & { $schema: string }>> {
+  const withSchema = (files: Record<string, CaseFile>) =>
+    Object.fromEntries(Object.entries(files).map(([name, content]) => [name, { $schema: '../schema/case-file.schema.json', ...content }]));
+  return { abi: withSchema(abiCaseFiles()), bad_models: withSchema(badModelCaseFiles(fixturesDir)) };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const [folder, files] of Object.entries(generatedSuites())) {
+    mkdirSync(join(SUITES, folder), { recursive: true });
+    for (const [name, content] of Object.entries(files)) {
+      writeFileSync(join(SUITES, folder, name), `${JSON.stringify(content, null, 2)}\n`);
+      process.stdout.write(`wrote suites/${folder}/${name}\n`);
+    }
+  }
+}
