@@ -65,7 +65,8 @@ export function createWasiEphemeralNn(options: NnImportOptions): NnImports {
     }
   };
 
-  const readTensor = (m: GuestMemory, ptr: number): Tensor => {
+  /** `anyDims`: the engine takes the input's size from data_len alone (an LLM prompt), so dims need not match it. */
+  const readTensor = (m: GuestMemory, ptr: number, anyDims: () => boolean = () => false): Tensor => {
     m.check(ptr, TENSOR_RECORD_SIZE, 'tensor');
     const dimsPtr = m.u32(ptr, 'tensor.dims');
     const dimsLen = m.u32(ptr + 4, 'tensor.dims_len');
@@ -77,7 +78,7 @@ export function createWasiEphemeralNn(options: NnImportOptions): NnImports {
     const dims = m.u32Array(dimsPtr, dimsLen, 'tensor dims');
     const count = elementCount(dims);
     const expected = count === undefined ? undefined : count * ELEMENT_SIZE[type];
-    if (expected !== dataLen) {
+    if (expected !== dataLen && !anyDims()) {
       throw new NnError(
         'invalid_argument',
         `tensor data is ${dataLen} bytes, dims [${dims.join(',')}] of ${type} need ${expected ?? 'more than 2^53'}`,
@@ -151,7 +152,7 @@ export function createWasiEphemeralNn(options: NnImportOptions): NnImports {
       }),
     set_input: (ctx, index, tensorPtr) =>
       call('set_input', (m) => {
-        host.setInput(ctx >>> 0, index >>> 0, readTensor(m, tensorPtr));
+        host.setInput(ctx >>> 0, index >>> 0, readTensor(m, tensorPtr, () => host.inputTakesAnyDims(ctx >>> 0, index >>> 0)));
       }),
     compute: (ctx) => call('compute', () => host.compute(ctx >>> 0)),
     get_output: getOutput('get_output'),

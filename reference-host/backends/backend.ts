@@ -17,6 +17,12 @@ export interface Backend {
   targets(): readonly Target[];
   /** Parses the builders into a graph. */
   load(builders: readonly Uint8Array[], target: Target): BackendGraph;
+  /**
+   * Async start-up for engines that cannot start synchronously (LiteRT's wasm instantiation).
+   * The host awaits it before running a guest (ReferenceHost.prepare/run, the CLI); it never
+   * rejects: a failure shows in availability(). Every call after it stays synchronous.
+   */
+  prepare?(): Promise<void>;
 }
 
 export interface BackendGraph {
@@ -33,5 +39,11 @@ export interface BackendContext {
   computeSingle?(): void;
   getOutputSingle?(index: number): Tensor;
   finiSingle?(): void;
+  /**
+   * True when input `index` takes its size from the data alone, so set_input accepts any dims
+   * (an LLM prompt: WasmEdge guests pass dims [1] for any length). Absent: data_len must equal
+   * product(dims) × element size.
+   */
+  inputTakesAnyDims?(index: number): boolean;
   dispose(): void;
 }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaseFile, Step } from '../../harness/case-types.js';
-import type { Encoding } from '../../reference-host/core/types.js';
+import type { Encoding, ErrnoName } from '../../reference-host/core/types.js';
 
 interface BadIndexEntry {
   file: string;
@@ -14,9 +14,17 @@ interface BadIndexEntry {
   expect: 'error' | 'any';
 }
 
-/** How to load a good model of each format whose bad corpus exists. */
-export const FORMATS: Record<string, { encoding: Encoding; good: string[] }> = {
+/**
+ * How to load a good model of each format whose bad corpus exists. A corrupt file replaces
+ * builder 0; formats with more builders get the rest of `good` as builders 1.. . `errno` names
+ * the files whose expected error is not invalid_argument.
+ */
+export const FORMATS: Record<string, { encoding: Encoding; good: string[]; errno?: Record<string, ErrnoName> }> = {
   onnx: { encoding: 'onnx', good: ['onnx/affine_relu.onnx'] },
+  pytorch: { encoding: 'pytorch', good: ['pytorch/affine_relu.pt'] },
+  ggml: { encoding: 'ggml', good: ['ggml/tiny-llama.gguf'] },
+  tflite: { encoding: 'tensorflowlite', good: ['tflite/affine_relu.tflite'] },
+  openvino: { encoding: 'openvino', good: ['openvino/affine_relu.xml', 'openvino/affine_relu.bin'], errno: { 'unknown-layer-type.xml': 'unsupported_operation' } },
 };
 
 const SPEC = 'reference host: a known encoding with bytes that are not a model of it → invalid_argument, never a crash; the host serves the next call';
@@ -43,12 +51,16 @@ export function badModelCaseFiles(fixturesDir: string): Record<string, CaseFile>
         requires: { encodings: [spec.encoding] },
         steps: [
           { buffer: 'm', fixture: `bad/${format}/${entry.file}` },
-          { buffer: 'b', builders: ['m'] },
+          ...spec.good.slice(1).map((f, i): Step => ({ buffer: `m${i + 1}`, fixture: f })),
+          { buffer: 'b', builders: ['m', ...spec.good.slice(1).map((_, i) => `m${i + 1}`)] },
           {
             call: 'load',
             args: { builders: '@b', encoding: spec.encoding, target: 'cpu' },
             result: 'g',
-            expect: entry.expect === 'error' ? { errno: 'invalid_argument', result: 'unchanged' } : { errno: ['success', 'invalid_argument'] },
+            expect:
+              entry.expect === 'error'
+                ? { errno: spec.errno?.[entry.file] ?? 'invalid_argument', result: 'unchanged' }
+                : { errno: ['success', 'invalid_argument'] },
           },
           ...goodLoad,
         ],
