@@ -1,17 +1,21 @@
 /**
  * `wasi-nn-host`: the reference host as a standalone runtime, like `iwasm` or `wasmtime run`.
  *   wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload SPEC]...
- *                    [--nn-dialect witx|wamr] GUEST.wasm [ARGS...]
+ *                    [--nn-dialect witx|wamr] [--nn-trace] [--target-policy strict|fallback] GUEST.wasm [ARGS...]
+ *   wasi-nn-host doctor [--json]
  * Guest stdio and exit status pass through. A usage error is one line on stderr and exit 2.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DIALECT_NAMES, isDialectName, type DialectName } from './abi/dialects.js';
 import { parsePreloadSpec, type NamedGraphSpec } from './core/named-graphs.js';
+import { TARGET_POLICIES, type GraphInfo, type TargetPolicy } from './core/nn-host.js';
+import { doctor } from './doctor.js';
 import { ReferenceHost } from './reference-host.js';
 import { GuestLoadError, formatTrap } from './wasi/run-guest.js';
 
-export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] GUEST.wasm [ARGS...]`;
+export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] GUEST.wasm [ARGS...]
+       wasi-nn-host doctor [--json]`;
 
 export class UsageError extends Error {}
 
@@ -24,11 +28,20 @@ export interface RunCommand {
   dialect: DialectName;
   /** print every wasi-nn call's result and reason on stderr */
   trace: boolean;
+  /** a target the engine or machine lacks: strict → unsupported_operation, fallback → cpu */
+  targetPolicy: TargetPolicy;
+}
+
+/** The --nn-trace line for a new graph handle: engine, detection, and the device it really runs on. */
+export function formatGraphTrace(handle: number, info: GraphInfo): string {
+  const detected = info.detection ? ` (autodetected: ${info.detection.variant}, confidence ${info.detection.confidence})` : '';
+  const moved = info.fellBack ? ` (requested ${info.target}; fallback policy)` : info.target !== info.device ? ` (requested ${info.target})` : '';
+  return `wasi-nn: graph ${handle}: ${info.encoding}${detected} on ${info.device}${moved}`;
 }
 
 /** Parses the arguments after `run`. Options stop at the first non-option (the guest). */
 export function parseRunArgs(argv: readonly string[]): RunCommand {
-  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: 'witx', trace: false };
+  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: 'witx', trace: false, targetPolicy: 'strict' };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
@@ -84,6 +97,12 @@ export function parseRunArgs(argv: readonly string[]): RunCommand {
       case '--nn-trace':
         cmd.trace = true;
         break;
+      case '--target-policy': {
+        const p = value(flag, inline);
+        if (!(TARGET_POLICIES as readonly string[]).includes(p)) throw new UsageError(`--target-policy ${p}: expected one of ${TARGET_POLICIES.join(', ')}`);
+        cmd.targetPolicy = p as TargetPolicy;
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${arg}`);
     }
@@ -103,6 +122,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (command === 'doctor') {
+    const json = rest.length === 1 && rest[0] === '--json';
+    if (rest.length > 0 && !json) {
+      process.stderr.write(`wasi-nn-host: doctor takes only --json\n${USAGE}\n`);
+      return 2;
+    }
+    return doctor({ json });
+  }
   if (command !== 'run') {
     process.stderr.write(`wasi-nn-host: ${command === undefined ? 'no command given' : `unknown command ${command}`}\n${USAGE}\n`);
     return 2;
@@ -117,14 +144,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
-  const host = new ReferenceHost({ dialect: cmd.dialect, preloads: cmd.preloads });
+  const host = new ReferenceHost({ dialect: cmd.dialect, preloads: cmd.preloads, targetPolicy: cmd.targetPolicy });
   try {
     const result = await host.run({
       wasm: cmd.wasm,
       args: cmd.args,
       env: cmd.env,
       preopens: cmd.preopens,
-      ...(cmd.trace ? { onNnCall: (t) => process.stderr.write(`wasi-nn: ${t.fn} → ${t.errno}${t.message ? `: ${t.message}` : ''}\n`) } : {}),
+      ...(cmd.trace
+        ? {
+            onNnCall: (t) => process.stderr.write(`wasi-nn: ${t.fn} → ${t.errno}${t.message ? `: ${t.message}` : ''}\n`),
+            onGraph: (handle, info) => process.stderr.write(`${formatGraphTrace(handle, info)}\n`),
+          }
+        : {}),
     });
     if (result.trap) process.stderr.write(`wasi-nn-host: ${formatTrap(result.trap)}\n`);
     return result.exitCode;

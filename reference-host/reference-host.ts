@@ -6,29 +6,46 @@ import { DIALECTS, type DialectName } from './abi/dialects.js';
 import type { Backend } from './backends/backend.js';
 import { createBackends } from './backends/index.js';
 import { NamedGraphRegistry, type NamedGraphSpec } from './core/named-graphs.js';
+import type { GraphInfo, TargetPolicy } from './core/nn-host.js';
 import type { Encoding } from './core/types.js';
+import { withAutodetect } from './detect/autodetect-backend.js';
 import { runGuest, type GuestResult, type GuestRun } from './wasi/run-guest.js';
 
 export interface ReferenceHostOptions {
   dialect?: DialectName;
   preloads?: readonly NamedGraphSpec[];
   backends?: ReadonlyMap<Encoding, Backend>;
+  /** a target the engine or machine lacks: strict (default) → unsupported_operation, fallback → cpu */
+  targetPolicy?: TargetPolicy;
 }
 
 export class ReferenceHost {
   readonly dialect: DialectName;
   readonly backends: ReadonlyMap<Encoding, Backend>;
   readonly registry = new NamedGraphRegistry();
+  readonly targetPolicy: TargetPolicy;
 
   constructor(options: ReferenceHostOptions = {}) {
     this.dialect = options.dialect ?? 'witx';
     if (!DIALECTS[this.dialect]) throw new Error(`unknown dialect ${this.dialect}`);
-    this.backends = options.backends ?? createBackends();
+    // the engines, plus the autodetect entry (reference-host/detect) that routes to them
+    this.backends = withAutodetect(options.backends ?? createBackends());
+    this.targetPolicy = options.targetPolicy ?? 'strict';
     for (const spec of options.preloads ?? []) this.registry.register(spec);
   }
 
-  run(run: Omit<GuestRun, 'dialect'> & { dialect?: DialectName }): Promise<GuestResult> {
-    return runGuest({ ...run, dialect: run.dialect ?? this.dialect }, { backends: this.backends, registry: this.registry });
+  /** Starts the engines whose start-up is async (LiteRT); run() does it too. Never rejects. */
+  async prepare(): Promise<void> {
+    await Promise.all([...this.backends.values()].map((b) => b.prepare?.()));
+  }
+
+  /** `onGraph` is told about every graph handle: its engine, detection and the device it runs on. */
+  run(run: Omit<GuestRun, 'dialect'> & { dialect?: DialectName; onGraph?: (handle: number, info: GraphInfo) => void }): Promise<GuestResult> {
+    const { onGraph, ...guest } = run;
+    return runGuest(
+      { ...guest, dialect: run.dialect ?? this.dialect },
+      { backends: this.backends, registry: this.registry, targetPolicy: this.targetPolicy, ...(onGraph ? { onGraph } : {}) },
+    );
   }
 
   dispose(): void {

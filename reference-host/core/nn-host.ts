@@ -4,6 +4,7 @@
  * Every failure leaves as an NnError; an unexpected exception from an engine becomes runtime_error.
  */
 import type { Backend, BackendContext, BackendGraph } from '../backends/backend.js';
+import { describeDetection, detect, type Detection } from '../detect/detector.js';
 import { HandleTable } from './handles.js';
 import type { NamedGraphRegistry } from './named-graphs.js';
 import { NnError, type Encoding, type Target, type Tensor } from './types.js';
@@ -14,7 +15,33 @@ interface GraphEntry {
   config?: Readonly<Record<string, unknown>>;
   /** graphs from the named registry are shared and outlive this instance */
   shared: boolean;
+  info: GraphInfo;
 }
+
+/**
+ * What a graph is and where it really runs. `target` is what the guest asked for, `device` the
+ * target the engine was given: they differ after `auto` or a fallback (see TargetPolicy).
+ */
+export interface GraphInfo {
+  /** the engine's encoding (never autodetect: a detected graph names what was detected) */
+  encoding: Exclude<Encoding, 'autodetect'>;
+  target: Target;
+  device: Exclude<Target, 'auto'>;
+  /** true when the target policy moved the graph to cpu */
+  fellBack: boolean;
+  /** present when the guest asked for autodetect */
+  detection?: Detection;
+}
+
+/**
+ * What happens to a target the engine or machine lacks. strict: unsupported_operation (never
+ * pretend a GPU ran). fallback: the graph runs on cpu and GraphInfo.device says so.
+ */
+export const TARGET_POLICIES = ['strict', 'fallback'] as const;
+export type TargetPolicy = (typeof TARGET_POLICIES)[number];
+
+/** Info of every parsed graph; named graphs are parsed once and shared across instances. */
+const GRAPH_INFO = new WeakMap<BackendGraph, GraphInfo>();
 
 interface ContextEntry {
   context: BackendContext;
@@ -23,6 +50,10 @@ interface ContextEntry {
 export interface NnHostOptions {
   backends: ReadonlyMap<Encoding, Backend>;
   registry: NamedGraphRegistry;
+  /** default strict */
+  targetPolicy?: TargetPolicy;
+  /** told about every graph handle made by load or load_by_name (the CLI's --nn-trace prints it) */
+  onGraph?: (handle: number, info: GraphInfo) => void;
 }
 
 /** Runs `fn`, turning anything that is not an NnError into runtime_error. */
@@ -66,28 +97,80 @@ export class NnHost {
     return backend;
   }
 
-  /** Parses builders with the engine of `encoding`; used by load and by the named registry. */
+  /**
+   * The target the engine is given, under the target policy. `auto` becomes the first of gpu,
+   * tpu, cpu the engine has. Strict passes a missing target on, so the engine answers
+   * unsupported_operation in its own order of checks (after its builder checks); fallback gives
+   * the engine cpu instead, when it has cpu.
+   */
+  private device(backend: Backend, target: Target): { device: Exclude<Target, 'auto'>; fellBack: boolean } {
+    const has = backend.targets();
+    if (target === 'auto') return { device: (['gpu', 'tpu', 'cpu'] as const).find((t) => has.includes(t)) ?? 'cpu', fellBack: false };
+    if (has.includes(target) || (this.options.targetPolicy ?? 'strict') === 'strict' || !has.includes('cpu')) return { device: target, fellBack: false };
+    return { device: 'cpu', fellBack: true };
+  }
+
+  /** Parses builders with the engine of `encoding` (autodetect: of the detected format); used by load and by the named registry. */
   parse = (builders: readonly Uint8Array[], encoding: Encoding, target: Target): BackendGraph => {
-    if (encoding === 'autodetect') throw new NnError('invalid_encoding', 'autodetect is not supported by this host yet');
-    const backend = this.backend(encoding);
-    return guarded(`${encoding} load`, () => backend.load(builders, target));
+    let detection: Detection | undefined;
+    let engine: Exclude<Encoding, 'autodetect'>;
+    if (encoding === 'autodetect') {
+      detection = detect(builders);
+      if (!detection.encoding) throw new NnError('invalid_encoding', `autodetect: ${describeDetection(detection)}`);
+      engine = detection.encoding;
+    } else engine = encoding;
+    let backend: Backend;
+    try {
+      backend = this.backend(engine);
+    } catch (e) {
+      if (detection && e instanceof NnError) throw new NnError(e.errno, `autodetect: the builders are ${describeDetection(detection)}; ${e.message}`);
+      throw e;
+    }
+    const { device, fellBack } = this.device(backend, target);
+    const graph = guarded(`${engine} load`, () => backend.load(builders, device));
+    GRAPH_INFO.set(graph, { encoding: engine, target, device, fellBack, ...(detection ? { detection } : {}) });
+    return graph;
   };
 
+  private addGraph(graph: BackendGraph, shared: boolean, config?: Readonly<Record<string, unknown>>): number {
+    const info = GRAPH_INFO.get(graph);
+    if (!info) throw new Error('host bug: a graph without GraphInfo');
+    const handle = this.graphs.add(config ? { graph, shared, config, info } : { graph, shared, info });
+    this.options.onGraph?.(handle, info);
+    return handle;
+  }
+
   load(builders: readonly Uint8Array[], encoding: Encoding, target: Target): number {
-    return this.graphs.add({ graph: this.parse(builders, encoding, target), shared: false });
+    return this.addGraph(this.parse(builders, encoding, target), false);
+  }
+
+  /** What a graph handle is and where it runs (the engine, the detection, the device). */
+  graphInfo(graphHandle: number): GraphInfo {
+    return this.graphs.get(graphHandle).info;
   }
 
   /** `configJson`: the bytes of load_by_name_with_config; must be a JSON object (unknown keys are the engine's to ignore). */
   loadByName(name: string, configJson?: Uint8Array): number {
     const config = configJson === undefined ? undefined : parseConfig(configJson);
     const { graph } = this.options.registry.resolve(name, this.parse);
-    return this.graphs.add(config ? { graph, shared: true, config } : { graph, shared: true });
+    return this.addGraph(graph, true, config);
   }
 
   initExecutionContext(graphHandle: number): number {
     const { graph, config } = this.graphs.get(graphHandle);
     const context = guarded('init_execution_context', () => graph.initExecutionContext(config));
     return this.contexts.add({ context });
+  }
+
+  /** Whether set_input on this context and index accepts any dims (see BackendContext); false for an unknown handle. */
+  inputTakesAnyDims(ctx: number, index: number): boolean {
+    let context: BackendContext;
+    try {
+      ({ context } = this.contexts.get(ctx));
+    } catch {
+      return false; // set_input reports the bad handle
+    }
+    return context.inputTakesAnyDims?.(index) ?? false;
   }
 
   setInput(ctx: number, index: number, tensor: Tensor): void {

@@ -8,7 +8,7 @@ import { DIALECTS, type DialectName } from '../abi/dialects.js';
 import { WASI_EPHEMERAL_NN, createWasiEphemeralNn, type NnCallTrace } from '../abi/wasi-ephemeral-nn.js';
 import type { Backend } from '../backends/backend.js';
 import type { NamedGraphRegistry } from '../core/named-graphs.js';
-import { NnHost } from '../core/nn-host.js';
+import { NnHost, type NnHostOptions } from '../core/nn-host.js';
 import type { Encoding } from '../core/types.js';
 import { formatTrap, trapReport, type TrapReport } from './trap.js';
 
@@ -88,9 +88,14 @@ function viaJsWrappers(imports: Record<string, unknown>): WebAssembly.ModuleImpo
 export interface GuestEnvironment {
   backends: ReadonlyMap<Encoding, Backend>;
   registry: NamedGraphRegistry;
+  /** NnHost's target policy (default strict) and graph observer */
+  targetPolicy?: NnHostOptions['targetPolicy'];
+  onGraph?: NnHostOptions['onGraph'];
 }
 
 export async function runGuest(run: GuestRun, environment: GuestEnvironment): Promise<GuestResult> {
+  // engines with an async start-up (LiteRT) get it here, so every wasi-nn call stays synchronous
+  await Promise.all([...environment.backends.values()].map((b) => b.prepare?.()));
   const module = compile(run.wasm);
   const wasi = new WASI({
     version: 'preview1',
