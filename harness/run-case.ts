@@ -1,9 +1,9 @@
 /** Runs one loaded case on one runtime: requirements → compile → guest job → judge. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIALECTS } from '../reference-host/abi/dialects.js';
-import type { Capabilities, RuntimeAdapter } from '../runtimes/adapter.js';
+import type { Capabilities, GuestJob, RuntimeAdapter } from '../runtimes/adapter.js';
 import type { LoadedCase } from './case-types.js';
 import { GUEST_CASE_DIR, GUEST_FIXTURES_DIR, compileCase } from './compile.js';
 import { judge, type CaseVerdict } from './judge.js';
@@ -24,10 +24,31 @@ export interface RunCaseOptions {
 
 function unmetRequirement(loaded: LoadedCase, runtime: RuntimeAdapter, caps: Capabilities): string | undefined {
   const req = loaded.case.requires ?? {};
+  if (!caps.dialects.includes(runtime.dialect)) return `${runtime.name} speaks the ${caps.dialects.join(', ')} dialect(s), the run uses ${runtime.dialect}`;
   if (req.dialects && !req.dialects.includes(runtime.dialect)) return `needs dialect ${req.dialects.join(' or ')}, the run uses ${runtime.dialect}`;
   const missing = (req.encodings ?? []).filter((e) => !caps.encodings.includes(e));
   if (missing.length > 0) return `needs encoding(s) ${missing.join(', ')}, which ${runtime.name} does not have here`;
   return undefined;
+}
+
+const nnImportsCache = new Map<string, string[]>();
+
+/** The `wasi_ephemeral_nn` functions a guest .wasm imports. */
+export function nnImports(wasm: string): string[] {
+  let names = nnImportsCache.get(wasm);
+  if (!names) {
+    const module = new WebAssembly.Module(readFileSync(wasm));
+    names = WebAssembly.Module.imports(module).filter((i) => i.module === 'wasi_ephemeral_nn').map((i) => i.name);
+    nnImportsCache.set(wasm, names);
+  }
+  return names;
+}
+
+/** A guest the runtime would refuse to instantiate: it imports functions the runtime lacks. */
+function missingImports(wasm: string, runtime: RuntimeAdapter, caps: Capabilities): string | undefined {
+  if (caps.missingImports !== 'refuse') return undefined;
+  const missing = nnImports(wasm).filter((f) => !caps.functions.includes(f));
+  return missing.length > 0 ? `the guest imports ${missing.join(', ')}, which ${runtime.name} does not provide (it refuses to instantiate such a module)` : undefined;
 }
 
 export async function runCase(loaded: LoadedCase, runtime: RuntimeAdapter, caps: Capabilities, options: RunCaseOptions): Promise<CaseResult> {
@@ -41,14 +62,17 @@ export async function runCase(loaded: LoadedCase, runtime: RuntimeAdapter, caps:
   const compiled = compileCase(c, { fixturesDir: options.fixturesDir, dialect: runtime.dialect });
   const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-case-'));
   try {
-    writeFileSync(join(dir, 'steps.txt'), compiled.script);
-    const outcome = await runtime.execute({
+    const job: GuestJob = {
       wasm: guestWasm(compiled.guest),
       args: [`${GUEST_CASE_DIR}/steps.txt`],
       preopens: { [GUEST_FIXTURES_DIR]: options.fixturesDir, [GUEST_CASE_DIR]: dir },
-      preloads: compiled.preloads.map((p) => ({ ...p, paths: p.fixtures.map((f) => join(options.fixturesDir, f)) })),
+      preloads: compiled.preloads.map((p) => ({ name: p.name, encoding: p.encoding, target: p.target, paths: p.fixtures.map((f) => join(options.fixturesDir, f)) })),
       timeoutMs: options.timeoutMs ?? 30_000,
-    });
+    };
+    const cannot = missingImports(job.wasm, runtime, caps) ?? runtime.cannotRun(job);
+    if (cannot) return done({ status: 'UNSUPPORTED', message: cannot, checks: [], calls: [] });
+    writeFileSync(join(dir, 'steps.txt'), compiled.script);
+    const outcome = await runtime.execute(job);
     return done(judge(compiled, outcome, DIALECTS[runtime.dialect]));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -29,10 +29,27 @@ export type Detection =
   | { available: true; version: string; path?: string }
   | { available: false; reason: string; fix: string };
 
+/**
+ * How a runtime is told about named graphs for `load_by_name`:
+ * - `embedder`: the harness registers them in process (the in-process reference host);
+ * - `name-encoding-target-paths`: `--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]` (WasmEdge, our CLI);
+ * - `encoding-dir`: `-S nn-graph=ENCODING::DIR`, the name is DIR's basename (wasmtime);
+ * - `none`: no way at all (WAMR: `load_by_name` opens the name as a host path).
+ */
+export type PreloadStyle = 'embedder' | 'name-encoding-target-paths' | 'encoding-dir' | 'none';
+
 export interface Capabilities {
   dialects: readonly DialectName[];
   encodings: readonly Encoding[];
   targets: readonly Target[];
+  preload: PreloadStyle;
+  /** the `wasi_ephemeral_nn` functions the runtime provides */
+  functions: readonly string[];
+  /**
+   * What the runtime does with a guest importing a `wasi_ephemeral_nn` function it lacks:
+   * refuse to instantiate it (wasmtime, WasmEdge), or instantiate and trap when it is called (WAMR).
+   */
+  missingImports: 'refuse' | 'trap-on-call';
 }
 
 export interface RuntimeAdapter {
@@ -40,5 +57,21 @@ export interface RuntimeAdapter {
   readonly dialect: DialectName;
   detect(): Promise<Detection>;
   capabilities(): Promise<Capabilities>;
+  /**
+   * Why this runtime cannot run the job as asked (a preload it cannot express, a path its flag
+   * syntax cannot carry), or undefined when it can. The harness reports such a case UNSUPPORTED.
+   */
+  cannotRun(job: GuestJob): string | undefined;
   execute(job: GuestJob): Promise<RunOutcome>;
 }
+
+/** The six functions of the witx spec, plus the extensions some runtimes add. */
+export const SPEC_FUNCTIONS = ['load', 'load_by_name', 'init_execution_context', 'set_input', 'compute', 'get_output'] as const;
+export const ALL_FUNCTIONS = [
+  ...SPEC_FUNCTIONS,
+  'load_by_name_with_config',
+  'compute_single',
+  'get_output_single',
+  'fini_single',
+  'unload',
+] as const;

@@ -8,7 +8,7 @@ import { GuestLoadError, formatTrap } from '../../reference-host/wasi/run-guest.
 import type { Encoding, Target } from '../../reference-host/core/types.js';
 import type { RunOutcome } from '../../harness/judge.js';
 import { harnessVersion } from '../../harness/repo-paths.js';
-import type { Capabilities, Detection, GuestJob, RuntimeAdapter } from '../adapter.js';
+import { ALL_FUNCTIONS, type Capabilities, type Detection, type GuestJob, type RuntimeAdapter } from '../adapter.js';
 
 export class ReferenceAdapter implements RuntimeAdapter {
   readonly name = 'reference';
@@ -23,6 +23,7 @@ export class ReferenceAdapter implements RuntimeAdapter {
   }
 
   async capabilities(): Promise<Capabilities> {
+    await this.probe.prepare(); // engines with an async start-up (LiteRT) report availability only after it
     const encodings: Encoding[] = [];
     const targets = new Set<Target>();
     for (const [encoding, backend] of this.probe.backends) {
@@ -30,7 +31,12 @@ export class ReferenceAdapter implements RuntimeAdapter {
       encodings.push(encoding);
       for (const t of backend.targets()) targets.add(t);
     }
-    return { dialects: ['witx', 'wamr'], encodings, targets: [...targets] };
+    return { dialects: ['witx', 'wamr'], encodings, targets: [...targets], preload: 'embedder', functions: ALL_FUNCTIONS, missingImports: 'refuse' };
+  }
+
+  /** Everything a job can ask for is expressible in process. */
+  cannotRun(_job: GuestJob): string | undefined {
+    return undefined;
   }
 
   async execute(job: GuestJob): Promise<RunOutcome> {
