@@ -1,0 +1,113 @@
+/**
+ * The report subcommands of `wasi-nn-conformance`:
+ *   diff A.json B.json [--json]                                    exit 0; 1 on bad input
+ *   review --baseline BASE.json NEW.json [--json]                  exit 1 on a regression; 2 on bad input
+ *   render --format markdown|html|junit REPORT.json... [--out FILE] exit 0; 1 on bad input
+ */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { diffReports, formatDiff } from './diff.js';
+import { ReportFileError, readReport } from './report-io.js';
+import { formatReview, review } from './review.js';
+import { renderHtml } from './render/html.js';
+import { renderJunit } from './render/junit.js';
+import { renderMarkdown } from './render/markdown.js';
+
+export const REPORT_COMMANDS = ['diff', 'review', 'render'] as const;
+export type ReportCommand = (typeof REPORT_COMMANDS)[number];
+
+export const REPORTS_USAGE = [
+  'usage: wasi-nn-conformance diff A.json B.json [--json]',
+  '       wasi-nn-conformance review --baseline BASE.json NEW.json [--json]',
+  '       wasi-nn-conformance render --format markdown|html|junit REPORT.json... [--out FILE]',
+].join('\n');
+
+export function isReportCommand(command: string | undefined): command is ReportCommand {
+  return (REPORT_COMMANDS as readonly (string | undefined)[]).includes(command);
+}
+
+class BadInput extends Error {}
+
+interface Parsed {
+  positional: string[];
+  options: Map<string, string | true>;
+}
+
+function parse(argv: readonly string[], valued: readonly string[], flags: readonly string[]): Parsed {
+  const positional: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (valued.includes(arg)) {
+      const v = argv[++i];
+      if (v === undefined) throw new BadInput(`${arg} needs a value`);
+      options.set(arg, v);
+    } else if (flags.includes(arg)) options.set(arg, true);
+    else if (arg.startsWith('--')) throw new BadInput(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  return { positional, options };
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function diff(argv: readonly string[]): number {
+  const { positional, options } = parse(argv, [], ['--json']);
+  if (positional.length !== 2) throw new BadInput('diff needs two reports: diff A.json B.json');
+  const [a, b] = positional as [string, string];
+  const d = diffReports(readReport(a), readReport(b));
+  process.stdout.write(options.has('--json') ? `${JSON.stringify(d, null, 2)}\n` : formatDiff(d, { a, b }));
+  return 0;
+}
+
+function reviewCommand(argv: readonly string[]): number {
+  const { positional, options } = parse(argv, ['--baseline'], ['--json']);
+  const baseline = options.get('--baseline');
+  if (typeof baseline !== 'string' || positional.length !== 1) throw new BadInput('review needs --baseline BASE.json and one new report');
+  const report = positional[0] as string;
+  const r = review(readReport(baseline), readReport(report));
+  process.stdout.write(options.has('--json') ? `${JSON.stringify(r, null, 2)}\n` : formatReview(r, { baseline, report }));
+  return r.ok ? 0 : 1;
+}
+
+function render(argv: readonly string[]): number {
+  const { positional, options } = parse(argv, ['--format', '--out'], []);
+  const format = options.get('--format');
+  if (format !== 'markdown' && format !== 'html' && format !== 'junit') throw new BadInput('render needs --format markdown, html or junit');
+  if (positional.length === 0) throw new BadInput('render needs at least one report');
+  const reports = positional.map((p) => readReport(p));
+  const text = format === 'markdown' ? renderMarkdown(reports) : format === 'html' ? renderHtml(reports) : renderJunit(reports);
+  const out = options.get('--out');
+  if (typeof out === 'string') writeAtomically(out, text);
+  else process.stdout.write(text);
+  return 0;
+}
+
+/** Runs a report subcommand; returns the exit status. */
+export async function reportsMain(command: ReportCommand, argv: readonly string[]): Promise<number> {
+  const badInputStatus = command === 'review' ? 2 : 1;
+  try {
+    if (command === 'diff') return diff(argv);
+    if (command === 'review') return reviewCommand(argv);
+    return render(argv);
+  } catch (e) {
+    if (e instanceof BadInput) {
+      process.stderr.write(`wasi-nn-conformance ${command}: ${e.message}\n${REPORTS_USAGE}\n`);
+      return badInputStatus;
+    }
+    if (e instanceof ReportFileError) {
+      process.stderr.write(`wasi-nn-conformance ${command}: bad report: ${e.message}\n`);
+      return badInputStatus;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXPECTATIONS_DIR, applyExpectations, loadExpectations, unmatchedExpectations } from './expectations.js';
+import { buildReport } from './report-io.js';
+import type { ExpectationFile } from './report-types.js';
+import { caseResult, runInfo } from './test-reports.js';
+
+const file: ExpectationFile = {
+  runtime: 'wamr',
+  expectations: [
+    { id: 'abi.load_by_name.not_found.absolute_host_path', reason: 'WAMR opens the name as a host path', issue: 'https://github.com/bytecodealliance/wasm-micro-runtime/issues/1' },
+    { id: 'abi.get_output.*', reason: 'WAMR ignores out_max', dialects: ['wamr'] },
+    { id: 'onnx.crashes', reason: 'aborts in the engine', statuses: ['CRASH'] },
+  ],
+};
+
+describe('expectations', () => {
+  it('turns an expected failure into XFAIL, keeping the real status and reason', () => {
+    const r = applyExpectations(caseResult('abi.load_by_name.not_found.absolute_host_path', 'FAIL'), file, 'wamr');
+    expect(r.status).toBe('XFAIL');
+    expect(r.expected_failure).toEqual({ reason: 'WAMR opens the name as a host path', issue: 'https://github.com/bytecodealliance/wasm-micro-runtime/issues/1', actual_status: 'FAIL' });
+    expect(r.message).toMatch(/^FAIL: .*\[expected: WAMR opens the name/);
+  });
+
+  it('turns a pass of an expected failure into XPASS, which is red', () => {
+    const r = applyExpectations(caseResult('abi.load_by_name.not_found.absolute_host_path', 'PASS'), file, 'wamr');
+    expect(r.status).toBe('XPASS');
+    expect(r.message).toMatch(/remove it from reports\/expectations\/wamr\.json/);
+    const report = buildReport(runInfo('wamr', 'wamr'), [r]);
+    expect(report.counts.XPASS).toBe(1);
+  });
+
+  it('matches patterns and dialects, and keeps other statuses red', () => {
+    expect(applyExpectations(caseResult('abi.get_output.small', 'FAIL'), file, 'wamr').status).toBe('XFAIL');
+    expect(applyExpectations(caseResult('abi.get_output.small', 'FAIL'), file, 'witx').status).toBe('FAIL');
+    expect(applyExpectations(caseResult('onnx.crashes', 'CRASH'), file, 'witx').status).toBe('XFAIL');
+    const timeout = applyExpectations(caseResult('onnx.crashes', 'TIMEOUT'), file, 'witx');
+    expect(timeout.status).toBe('TIMEOUT');
+    expect(timeout.message).toMatch(/expected CRASH, not TIMEOUT/);
+    expect(applyExpectations(caseResult('onnx.other', 'FAIL'), file, 'witx').status).toBe('FAIL');
+    expect(applyExpectations(caseResult('abi.get_output.small', 'UNSUPPORTED'), file, 'wamr').status).toBe('UNSUPPORTED');
+    expect(unmatchedExpectations(file, ['abi.get_output.small', 'onnx.crashes'], 'wamr').map((e) => e.id)).toEqual(['abi.load_by_name.not_found.absolute_host_path']);
+  });
+
+  it('every committed expectation file is valid and named after its runtime', () => {
+    const files = readdirSync(EXPECTATIONS_DIR).filter((f) => f.endsWith('.json'));
+    expect(files).toContain('reference.json');
+    for (const f of files) expect(loadExpectations(f.replace(/\.json$/, '')).runtime).toBe(f.replace(/\.json$/, ''));
+    expect(loadExpectations('no-such-runtime')).toEqual({ runtime: 'no-such-runtime', expectations: [] });
+  });
+
+  it('a bad expectation file names the file and the pointer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-exp-'));
+    writeFileSync(join(dir, 'wamr.json'), JSON.stringify({ runtime: 'wamr', expectations: [{ id: 'a.b', reason: 'r' }, { id: 'c.d' }] }));
+    expect(() => loadExpectations('wamr', dir)).toThrow(/wamr\.json at \/expectations\/1: must have required property 'reason'/);
+    writeFileSync(join(dir, 'wamr.json'), JSON.stringify({ runtime: 'wamr', expectations: [{ id: 'a.b', reason: 'r', issue: 'not a link' }] }));
+    expect(() => loadExpectations('wamr', dir)).toThrow(/at \/expectations\/0\/issue/);
+    writeFileSync(join(dir, 'wamr.json'), JSON.stringify({ runtime: 'wasmtime', expectations: [] }));
+    expect(() => loadExpectations('wamr', dir)).toThrow(/at \/runtime: names runtime wasmtime/);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * TypeScript shapes of a run report and of an expectation file. The schemas in reports/schema/
+ * are the authority; these types follow them.
+ */
+import type { Status } from '../harness/judge.js';
+
+export type { Status };
+
+/** A measured error; "Infinity" where JSON cannot hold the value. */
+export type ErrorValue = number | 'Infinity';
+
+export interface ReportTensorError {
+  max_abs: ErrorValue;
+  max_rel: ErrorValue;
+  max_ulp: ErrorValue;
+}
+
+export interface ReportRuntime {
+  name: string;
+  version: string;
+  dialect: string;
+  path?: string;
+  argv?: string[];
+}
+
+export interface RunInfo {
+  harness: { version: string; commit: string | null; dirty?: boolean };
+  runtime: ReportRuntime;
+  engines: Record<string, string>;
+  encodings: string[];
+  host: { os: string; arch: string; cpu: string; cpus: number; node: string };
+  suite_filter?: string;
+  jobs?: number;
+  planned_cases?: number;
+  started_at: string;
+  finished_at: string;
+  complete: boolean;
+}
+
+export interface ReportCheck {
+  step: number;
+  what: string;
+  ok: boolean;
+  expected: string;
+  observed: string;
+  tensor_error?: ReportTensorError;
+}
+
+export interface ReportCall {
+  step: number;
+  fn: string;
+  errno: number;
+  errno_name: string;
+}
+
+export interface ExpectedFailure {
+  reason: string;
+  issue?: string;
+  actual_status: Status;
+}
+
+export interface ReportResult {
+  id: string;
+  suite: string;
+  title: string;
+  spec: string;
+  status: Status;
+  message?: string;
+  checks: ReportCheck[];
+  calls: ReportCall[];
+  tensor_error?: ReportTensorError;
+  duration_ms: number;
+  expected_failure?: ExpectedFailure;
+}
+
+export interface Finding {
+  kind: 'security' | 'crash';
+  case: string;
+  detail: string;
+}
+
+export interface Report {
+  format: 'wasi-nn-conformance-report';
+  format_version: 1;
+  run_info: RunInfo;
+  counts: Record<Status, number>;
+  results: ReportResult[];
+  findings: Finding[];
+}
+
+export interface Expectation {
+  id: string;
+  reason: string;
+  issue?: string;
+  dialects?: string[];
+  statuses?: Status[];
+}
+
+export interface ExpectationFile {
+  runtime: string;
+  expectations: Expectation[];
+}
