@@ -1,6 +1,6 @@
 /**
  * The report subcommands of `wasi-nn-conformance`:
- *   diff A.json B.json [--json]                                    exit 0; 1 on bad input
+ *   diff A.json B.json [--json] [--exit-code]                      exit 0 (--exit-code: 1 when they differ, 2 on bad input); 1 on bad input
  *   review --baseline BASE.json NEW.json [--json]                  exit 1 on a regression; 2 on bad input
  *   render --format markdown|html|junit REPORT.json... [--out FILE] exit 0; 1 on bad input
  */
@@ -17,7 +17,7 @@ export const REPORT_COMMANDS = ['diff', 'review', 'render'] as const;
 export type ReportCommand = (typeof REPORT_COMMANDS)[number];
 
 export const REPORTS_USAGE = [
-  'usage: wasi-nn-conformance diff A.json B.json [--json]',
+  'usage: wasi-nn-conformance diff A.json B.json [--json] [--exit-code]',
   '       wasi-nn-conformance review --baseline BASE.json NEW.json [--json]',
   '       wasi-nn-conformance render --format markdown|html|junit REPORT.json... [--out FILE]',
 ].join('\n');
@@ -61,12 +61,13 @@ function writeAtomically(path: string, text: string): void {
 }
 
 function diff(argv: readonly string[]): number {
-  const { positional, options } = parse(argv, [], ['--json']);
+  const { positional, options } = parse(argv, [], ['--json', '--exit-code']);
   if (positional.length !== 2) throw new BadInput('diff needs two reports: diff A.json B.json');
   const [a, b] = positional as [string, string];
   const d = diffReports(readReport(a), readReport(b));
   process.stdout.write(options.has('--json') ? `${JSON.stringify(d, null, 2)}\n` : formatDiff(d, { a, b }));
-  return 0;
+  // like `git diff --exit-code`: for CI steps where two runs must agree case for case
+  return options.has('--exit-code') && d.cases.length > 0 ? 1 : 0;
 }
 
 function reviewCommand(argv: readonly string[]): number {
@@ -94,7 +95,7 @@ function render(argv: readonly string[]): number {
 
 /** Runs a report subcommand; returns the exit status. */
 export async function reportsMain(command: ReportCommand, argv: readonly string[]): Promise<number> {
-  const badInputStatus = command === 'review' ? 2 : 1;
+  const badInputStatus = command === 'review' || argv.includes('--exit-code') ? 2 : 1;
   try {
     if (command === 'diff') return diff(argv);
     if (command === 'review') return reviewCommand(argv);

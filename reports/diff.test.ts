@@ -80,6 +80,13 @@ describe('diff', () => {
     expect(e.err).toMatch(/bad\.json at \/format_version: must be equal to constant/);
     expect((await cli('diff', [pa])).code).toBe(1);
   });
+
+  it('--exit-code: 1 when the reports differ, 0 for a report against itself, 2 on bad input', async () => {
+    const { pa, pb } = files();
+    expect((await cli('diff', [pa, pb, '--exit-code'])).code).toBe(1);
+    expect((await cli('diff', [pa, pa, '--exit-code'])).code).toBe(0);
+    expect((await cli('diff', [pa, '--exit-code'])).code).toBe(2);
+  });
 });
 
 describe('review', () => {
