@@ -44,6 +44,7 @@ GUESTS=(
   "guests/driver/wasi_ephemeral_nn-core.wasm guests/driver/driver.c"
   "guests/driver/wasi_ephemeral_nn-ext.wasm guests/driver/driver.c -DNN_EXT"
   "guests/examples/onnx-affine.wasm guests/examples/onnx-affine.c"
+  "guests/examples/affine-any.wasm guests/examples/affine-any.c"
   "guests/examples/onnx-bench.wasm guests/examples/onnx-bench.c"
   "guests/examples/wasi-basics.wasm guests/examples/wasi-basics.c"
 )

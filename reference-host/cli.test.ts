@@ -10,11 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, makeTensor } from '../fixtures/gen/evaluator.js';
 import { families } from '../fixtures/gen/families.js';
 import { REPO_ROOT } from '../harness/repo-paths.js';
+import { createBackends } from './backends/index.js';
 import { parseRunArgs } from './cli.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'wasi-nn-host.js');
 const BASICS = join(REPO_ROOT, 'guests', 'examples', 'wasi-basics.wasm');
 const AFFINE = join(REPO_ROOT, 'guests', 'examples', 'onnx-affine.wasm');
+const AFFINE_ANY = join(REPO_ROOT, 'guests', 'examples', 'affine-any.wasm');
+const pytorch = createBackends().get('pytorch')?.availability();
+const pytorchMissing = pytorch?.available === false && process.env.WASI_NN_REQUIRE_ENGINES !== 'all';
 
 const host = (args: string[]) => execa('node', [BIN, ...args], { cwd: REPO_ROOT, reject: false });
 
@@ -31,6 +35,36 @@ describe('wasi-nn-host run', () => {
     expect(printed).toHaveLength(3);
     printed.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
     expect(tooLargeLine).toBe('get_output into 4 bytes: errno 7, size needed 12');
+  });
+
+  it.each([
+    ['tensorflowlite', '4', '/m/tflite/affine_relu.tflite'],
+    ['openvino (two builders)', '0', '/m/openvino/affine_relu.xml+/m/openvino/affine_relu.bin'],
+    ['autodetect of ONNX', '5', '/m/onnx/affine_relu.onnx'],
+    ['autodetect of TFLite', '5', '/m/tflite/affine_relu.tflite'],
+    ['autodetect of OpenVINO', '5', '/m/openvino/affine_relu.xml+/m/openvino/affine_relu.bin'],
+    ...(pytorchMissing
+      ? []
+      : [
+          ['pytorch', '3', '/m/pytorch/affine_relu.pt'],
+          ['autodetect of TorchScript', '5', '/m/pytorch/affine_relu.pt'],
+        ]),
+  ])('a C program loads %s (encoding %s) and prints the right numbers', async (_what, encoding, files) => {
+    const input = [0.5, -1, 2, 0.25];
+    const family = families().find((f) => f.name === 'affine_relu');
+    const expected = evaluate(family!.model, { X: makeTensor('f32', [1, 4], input) }).Y!.data as number[];
+    const r = await host(['run', '--dir', 'fixtures::/m', AFFINE_ANY, encoding, files, ...input.map(String)]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const printed = r.stdout.replace(/^output:/, '').trim().split(' ').map(Number);
+    expect(printed).toHaveLength(3);
+    printed.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+  });
+
+  it('autodetect (encoding 5) refuses bytes that are not a model with invalid_encoding (2)', async () => {
+    const r = await host(['run', '--dir', 'fixtures::/m', AFFINE_ANY, '5', '/m/bad/onnx/text.bin', '1', '2', '3', '4']);
+    expect(r.stdout).toBe('load: errno 2');
+    expect(r.exitCode).toBe(1);
   });
 
   it('passes args, env and preopened dirs to the guest', async () => {
