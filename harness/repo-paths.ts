@@ -1,20 +1,9 @@
 /** Where the harness's own files are, whether it runs from source (tsx, vitest) or from dist/. */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findRepoRoot } from '../reference-host/repo-root.js';
 
-function findRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'wasi-nn-conformance') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the wasi-nn-conformance checkout (package.json) above the harness code');
-    dir = parent;
-  }
-}
-
-export const REPO_ROOT = findRoot();
+export const REPO_ROOT = findRepoRoot();
 export const FIXTURES_DIR = join(REPO_ROOT, 'fixtures');
 export const SUITES_DIR = join(REPO_ROOT, 'suites');
 

@@ -4,10 +4,8 @@
  *   review --baseline BASE.json NEW.json [--json]                  exit 1 on a regression; 2 on bad input
  *   render --format markdown|html|junit REPORT.json... [--out FILE] exit 0; 1 on bad input
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { diffReports, formatDiff } from './diff.js';
-import { ReportFileError, readReport } from './report-io.js';
+import { ReportFileError, readReport, writeAtomically } from './report-io.js';
 import { formatReview, review } from './review.js';
 import { renderHtml } from './render/html.js';
 import { renderJunit } from './render/junit.js';
@@ -47,17 +45,6 @@ function parse(argv: readonly string[], valued: readonly string[], flags: readon
     else positional.push(arg);
   }
   return { positional, options };
-}
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 function diff(argv: readonly string[]): number {

@@ -10,11 +10,11 @@
  * after it dies. The worker and the child are plain .mjs files in this folder (not compiled), so
  * they run the same whether the host runs from source or from dist/.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { TensorType } from '../../core/types.js';
+import { findRepoRoot } from '../../repo-root.js';
 
 /** A tensor as it crosses to the engine process and back. */
 export interface WireTensor {
@@ -27,19 +27,8 @@ export type EngineResponse =
   | { generation: number; ok: true; result: unknown }
   | { generation: number; ok: false; message: string; crashed?: boolean; timedOut?: boolean; unavailable?: boolean; stale?: boolean };
 
-function findRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'wasi-nn-conformance') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the wasi-nn-conformance checkout above the pytorch backend');
-    dir = parent;
-  }
-}
-
 /** reference-host/backends/pytorch in the source tree (the addon and the .mjs files live there, not in dist/). */
-export const PYTORCH_DIR = join(findRoot(), 'reference-host', 'backends', 'pytorch');
+export const PYTORCH_DIR = join(findRepoRoot(), 'reference-host', 'backends', 'pytorch');
 export const ADDON_PATH = process.env['WASI_NN_TORCH_ADDON'] ?? join(PYTORCH_DIR, 'build', 'Release', 'torch_addon.node');
 const LIBTORCH_HEADER = '/usr/include/torch/script.h';
 /** A call that runs longer than this kills the engine process (runtime_error). */
