@@ -8,9 +8,8 @@
  *   f32: |obs − exp| ≤ 1e-5 + 1e-4·|exp| (the harness default: engines accumulate Conv/MatMul
  *        sums in f32 and use their own exp(), a few ULPs from the evaluator's f64-then-round);
  *   f64: 1e-12 + 1e-10·|exp|; f16: 1 ULP (the harness defaults).
- * A new engine adds a row to FORMATS (the PyTorch engineer:
- * `pytorch: { dir: 'pytorch', ext: '.pt', encoding: 'pytorch' }`) and its fixtures; a family
- * without a fixture file in that format gets no case, so nothing else changes.
+ * A new engine adds a row to FORMATS and its fixtures; a family without a fixture file in that
+ * format gets no case, so nothing else changes.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +31,7 @@ export const FORMATS: Record<string, FormatSpec> = {
   onnx: { dir: 'onnx', ext: '.onnx', encoding: 'onnx' },
   tflite: { dir: 'tflite', ext: '.tflite', encoding: 'tensorflowlite' },
   openvino: { dir: 'openvino', ext: '.xml', encoding: 'openvino', more: ['.bin'] },
+  pytorch: { dir: 'pytorch', ext: '.pt', encoding: 'pytorch' },
 };
 
 const ELEMENT_BYTES: Record<string, number> = { f16: 2, f32: 4, f64: 8, u8: 1, i32: 4, i64: 8 };
