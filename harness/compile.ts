@@ -3,7 +3,7 @@
  * judge runs on what the guest prints. Numbers that depend on the ABI dialect (encodings,
  * targets, tensor types) are resolved here, so one case runs under every dialect.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECTS, type Dialect, type DialectName } from '../reference-host/abi/dialects.js';
 import { ELEMENT_SIZE, elementCount, type ErrnoName, type TensorType } from '../reference-host/core/types.js';
@@ -81,10 +81,19 @@ export interface CompileOptions {
   dialect: DialectName;
 }
 
+/** Parsed golden files by path: every case is compiled once per dialect at load and again to run. */
+const goldenFiles = new Map<string, { mtimeMs: number; golden: GoldenFile }>();
+
 export function loadGolden(fixturesDir: string, ref: { model: string; case?: string }, pointer: string): GoldenFile['cases'][number] {
   const path = join(fixturesDir, 'goldens', `${ref.model}.json`);
   if (!existsSync(path)) throw new CompileError(`no golden file fixtures/goldens/${ref.model}.json`, pointer);
-  const golden = JSON.parse(readFileSync(path, 'utf8')) as GoldenFile;
+  const { mtimeMs } = statSync(path);
+  let cached = goldenFiles.get(path);
+  if (!cached || cached.mtimeMs !== mtimeMs) {
+    cached = { mtimeMs, golden: JSON.parse(readFileSync(path, 'utf8')) as GoldenFile };
+    goldenFiles.set(path, cached);
+  }
+  const golden = cached.golden;
   const name = ref.case ?? 'default';
   const found = golden.cases.find((c) => c.name === name);
   if (!found) throw new CompileError(`golden ${ref.model} has no case ${JSON.stringify(name)}`, pointer);
@@ -197,7 +206,7 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
     } else if ('fixture' in step) {
       const host = join(options.fixturesDir, step.fixture);
       if (!existsSync(host)) throw new CompileError(`no fixture ${step.fixture}`, `${ptr}/fixture`);
-      w.define(step.buffer, readFileSizeOf(host), `${ptr}/buffer`);
+      w.define(step.buffer, statSync(host).size, `${ptr}/buffer`);
       w.emit(`file ${step.buffer} ${GUEST_FIXTURES_DIR}/${step.fixture}`);
     } else if ('tensor' in step) {
       compileTensor(step.buffer, step.tensor, step.raw ?? {}, ptr, w, dialect, options);
@@ -216,10 +225,6 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
     }
   });
   return { script: `${w.lines.join('\n')}\n`, guest, preloads: c.preload ?? [], checks, lines: w.lines.length };
-}
-
-function readFileSizeOf(path: string): number {
-  return readFileSync(path).byteLength;
 }
 
 function compileTensor(
