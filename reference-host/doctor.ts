@@ -95,6 +95,13 @@ function targetCell(encoding: Encoding, engine: string, target: DoctorTarget, ha
       fix: `none for Node; ${POLICY_HINT}`,
     };
   }
+  if (encoding === 'tensorflow') {
+    return {
+      available: false,
+      reason: `tfjs runs here on its wasm or cpu backend (its WebGL/WebGPU backends need a browser; @tensorflow/tfjs-node-gpu is not installed); ${onMachine}`,
+      fix: target === 'gpu' ? `@tensorflow/tfjs-node-gpu (CUDA) and a gpu path in backends/tensorflow, ${POLICY_HINT}` : `TensorFlow's TPU runtime has no Node binding; ${POLICY_HINT}`,
+    };
+  }
   return { available: false, reason: `${engine} reports targets ${has.join(', ') || 'none'} only; ${onMachine}`, fix: `an engine build for ${target}, ${POLICY_HINT}` };
 }
 
@@ -102,7 +109,7 @@ function row(encoding: Encoding, backend: Backend | undefined, machine: Machine)
   const cells = (cell: (t: DoctorTarget) => Cell) => Object.fromEntries(DOCTOR_TARGETS.map((t) => [t, cell(t)])) as Record<DoctorTarget, Cell>;
   if (!backend) {
     const reason = `no ${encoding} engine is built into this host`;
-    const fix = encoding === 'tensorflow' ? 'none yet: no TensorFlow engine runs synchronously in Node (tfjs-node is not a dependency); convert the model to TFLite or ONNX' : `add a backend for ${encoding} to reference-host/backends/index.ts`;
+    const fix = `add a backend for ${encoding} to reference-host/backends/index.ts`;
     return { encoding, engine: null, version: null, available: false, reason, fix, targets: cells(() => ({ available: false, reason, fix })) };
   }
   const a = backend.availability();

@@ -57,7 +57,10 @@ describe('load with autodetect', () => {
   });
 
   it('names the detected format when its engine is not built in', () => {
-    expect(errnoOf(() => host().load([read('detect/graphdef-frozen.pb')], 'autodetect', 'cpu'))).toMatch(/^invalid_encoding: autodetect: the builders are tensorflow \(frozen GraphDef.*no engine for encoding tensorflow/);
+    const onlyOnnx0 = withAutodetect(new Map<Encoding, Backend>([['onnx', new OnnxBackend()]]));
+    expect(errnoOf(() => host(undefined, onlyOnnx0).load([read('detect/graphdef-frozen.pb')], 'autodetect', 'cpu'))).toMatch(/^invalid_encoding: autodetect: the builders are tensorflow \(frozen GraphDef.*no engine for encoding tensorflow/);
+    // with the tensorflow engine built in, the same bytes reach it and get its error (x has no dtype)
+    expect(errnoOf(() => host().load([read('detect/graphdef-frozen.pb')], 'autodetect', 'cpu'))).toMatch(/^invalid_argument: tensorflow: node x \(Placeholder\) has no dtype attr/);
     const onlyOnnx = withAutodetect(new Map<Encoding, Backend>([['onnx', new OnnxBackend()]]));
     const pt = readFileSync(join(FIXTURES_DIR, 'pytorch', 'affine_relu.pt'));
     expect(errnoOf(() => host(undefined, onlyOnnx).load([new Uint8Array(pt)], 'autodetect', 'cpu'))).toMatch(/^invalid_encoding: .*pytorch/);
@@ -125,12 +128,16 @@ describe('doctor', () => {
       }
     }
   });
-  it('agrees with the engines: onnx on cpu with its version, no gpu, tensorflow not built in', () => {
+  it('agrees with the engines: onnx on cpu with its version, no gpu, tensorflow on tfjs', () => {
     const onnx = report.engines.find((r) => r.encoding === 'onnx')!;
     expect(onnx).toMatchObject({ engine: 'onnxruntime-node', version: '1.30.0', available: true });
     expect(onnx.targets.cpu.available).toBe(true);
     expect(onnx.targets.gpu.available).toBe(false);
-    expect(report.engines.find((r) => r.encoding === 'tensorflow')).toMatchObject({ engine: null, available: false });
+    const tf = report.engines.find((r) => r.encoding === 'tensorflow')!;
+    expect(tf).toMatchObject({ available: true, version: 'tfjs 4.22.0' });
+    expect(tf.engine).toMatch(/tfjs-converter GraphModel .* on @tensorflow\/tfjs-backend-(wasm|cpu)/);
+    expect(tf.targets.cpu.available).toBe(true);
+    expect(tf.targets.gpu).toMatchObject({ available: false, reason: expect.stringMatching(/tfjs runs here on its wasm or cpu backend/) });
   });
   it('prints a table with numbered notes', () => {
     const text = formatDoctor(report);

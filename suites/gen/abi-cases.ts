@@ -153,15 +153,6 @@ function loadCases(): CaseSpec[] {
     requires: { ...ONNX, dialects: ['witx'] },
     steps: [...loadModel.slice(0, 2), { call: 'load', args: { builders: '@b', encoding: 'onnx', target: 'auto' }, result: 'g', expect: { errno: 'success', result: 'written' } }],
   });
-  for (const enc of ['tensorflow'] as const) { // pytorch, tensorflowlite, ggml: built in, bad bytes pinned by bad_models.*
-    cases.push({
-      id: `abi.load.engine_not_built_in.${enc}`,
-      title: `load of ${enc} on a host without a ${enc} engine`,
-      spec: 'reference host: an encoding whose engine is not built in or not available → invalid_encoding (wasmtime 6, WasmEdge 1: details §7.2)',
-      requires: { dialects: ['witx', 'wamr'] },
-      steps: [...loadModel.slice(0, 2), { call: 'load', args: { builders: '@b', encoding: enc, target: 'cpu' }, result: 'g', expect: { errno: ['invalid_encoding'], result: 'unchanged' } }],
-    });
-  }
   return cases;
 }
 

@@ -25,6 +25,7 @@ export const FORMATS: Record<string, { encoding: Encoding; good: string[]; errno
   ggml: { encoding: 'ggml', good: ['ggml/tiny-llama.gguf'] },
   tflite: { encoding: 'tensorflowlite', good: ['tflite/affine_relu.tflite'] },
   openvino: { encoding: 'openvino', good: ['openvino/affine_relu.xml', 'openvino/affine_relu.bin'], errno: { 'unknown-layer-type.xml': 'unsupported_operation' } },
+  tensorflow: { encoding: 'tensorflow', good: ['tensorflow/frozen/affine_relu.pb'] },
 };
 
 const SPEC = 'reference host: a known encoding with bytes that are not a model of it → invalid_argument, never a crash; the host serves the next call';

@@ -24,7 +24,22 @@ export interface FormatSpec {
   encoding: Encoding;
   /** extensions of further builder files of the same family, in builder order (OpenVINO's weights) */
   more?: string[];
+  /** the builder files of a family, when they are not `<dir>/<family><ext>` + `more` (TensorFlow's SavedModel folders) */
+  files?: (family: string) => string[];
+  /** families the engine refuses at load with unsupported_operation, with the reason (a case pins each) */
+  refuses?: Readonly<Record<string, string>>;
 }
+
+/** TensorFlow families tfjs cannot compute exactly (float32, int32 and bool only): pinned as unsupported_operation. */
+const TF_REFUSES: Record<string, string> = {
+  scale_f16: 'computes in DT_DOUBLE (Cast to f64)',
+  scale_f32: 'computes in DT_DOUBLE (Cast to f64)',
+  scale_f64: 'takes and computes DT_DOUBLE',
+  scale_u8: 'computes in DT_DOUBLE (Cast to f64)',
+  scale_i32: 'computes in DT_DOUBLE (Cast to f64)',
+  scale_i64: 'takes and computes DT_INT64',
+  int_muladd_i64: 'takes and computes DT_INT64',
+};
 
 /** The formats every family is tried in, where fixtures/<dir>/<family><ext> exists. */
 export const FORMATS: Record<string, FormatSpec> = {
@@ -32,6 +47,16 @@ export const FORMATS: Record<string, FormatSpec> = {
   tflite: { dir: 'tflite', ext: '.tflite', encoding: 'tensorflowlite' },
   openvino: { dir: 'openvino', ext: '.xml', encoding: 'openvino', more: ['.bin'] },
   pytorch: { dir: 'pytorch', ext: '.pt', encoding: 'pytorch' },
+  // TensorFlow: a frozen GraphDef (1 builder), a TF1 SavedModel (1 builder), a TF2 SavedModel with variables (3 builders)
+  tensorflow_frozen: { dir: 'tensorflow/frozen', ext: '.pb', encoding: 'tensorflow', refuses: TF_REFUSES },
+  tensorflow_tf1: { dir: 'tensorflow/tf1', ext: '/saved_model.pb', encoding: 'tensorflow', refuses: TF_REFUSES },
+  tensorflow_tf2: {
+    dir: 'tensorflow/tf2',
+    ext: '/saved_model.pb',
+    encoding: 'tensorflow',
+    files: (family) => ['saved_model.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00001'].map((f) => `tensorflow/tf2/${family}/${f}`),
+    refuses: TF_REFUSES,
+  },
 };
 
 const ELEMENT_BYTES: Record<string, number> = { f16: 2, f32: 4, f64: 8, u8: 1, i32: 4, i64: 8 };
@@ -94,19 +119,35 @@ export function crossEncodingCaseFiles(fixturesDir: string): Record<string, Case
     for (const [format, spec] of Object.entries(FORMATS)) {
       const fixture = `${spec.dir}/${family}${spec.ext}`;
       if (!existsSync(join(fixturesDir, fixture))) continue;
+      const files = spec.files ? spec.files(family) : [fixture, ...(spec.more ?? []).map((ext) => `${spec.dir}/${family}${ext}`)];
+      const refused = spec.refuses?.[family];
+      if (refused !== undefined) {
+        cases.push({
+          id: `cross_encoding.${family}.${format}.refused`,
+          title: `${family} through ${format}: the engine refuses it at load (it ${refused}), never a wrong answer`,
+          spec: 'reference host: a model the engine cannot compute exactly (tfjs has float32, int32 and bool only) → unsupported_operation at load, naming the node and dtype',
+          requires: { encodings: [spec.encoding] },
+          steps: [
+            ...files.map((f, i): Step => ({ buffer: `m${i === 0 ? '' : i}`, fixture: f })),
+            { buffer: 'b', builders: files.map((_, i) => `m${i === 0 ? '' : i}`) },
+            { call: 'load', args: { builders: '@b', encoding: spec.encoding, target: 'cpu' }, result: 'g', expect: { errno: 'unsupported_operation', result: 'unchanged' } },
+          ],
+        });
+        continue;
+      }
       for (const c of golden.cases) {
         cases.push({
           id: `cross_encoding.${family}.${c.name}.${format}`,
           title: `${family} (${c.name}) through ${format} matches the evaluator's golden`,
           spec: SPEC,
           requires: { encodings: [spec.encoding] },
-          steps: goldenRunSteps(fixturesDir, [fixture, ...(spec.more ?? []).map((ext) => `${spec.dir}/${family}${ext}`)], spec.encoding, family, c.name),
+          steps: goldenRunSteps(fixturesDir, files, spec.encoding, family, c.name),
         });
       }
     }
   }
   // two encodings in one guest: an ONNX graph and a TFLite graph loaded side by side, contexts interleaved
-  const both = (family: string) => Object.values(FORMATS).every((s) => existsSync(join(fixturesDir, `${s.dir}/${family}${s.ext}`)));
+  const both = (family: string) => [FORMATS['onnx']!, FORMATS['tflite']!].every((s) => existsSync(join(fixturesDir, `${s.dir}/${family}${s.ext}`)));
   if (both('affine_relu') && both('conv_net')) {
     const onnx = FORMATS['onnx']!;
     const tfl = FORMATS['tflite']!;
