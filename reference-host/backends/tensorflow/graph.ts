@@ -211,7 +211,7 @@ function splitRef(ref: Ref): { node: string; index: number } {
   return { node: ref.slice(0, i), index: Number(ref.slice(i + 1)) };
 }
 
-class Inliner {
+export class Inliner {
   readonly nodes = new Map<string, FlatNode>();
   /** "call:k" → what the callee's ret k resolves to */
   readonly aliases = new Map<Ref, Ref>();
