@@ -29,7 +29,7 @@ export const MODEL_FORMATS: readonly { dir: string; ext: string; more?: string[]
 /** Builders a bad file of each corpus goes with (bad-model-cases.ts's convention: the file replaces builder 0). */
 const BAD_CORPUS_MORE: Record<string, string[]> = { openvino: ['openvino/affine_relu.bin'] };
 /** Errors the engine of each corpus gives a recognisable but broken model. */
-const ENGINE_ERRORS: Record<string, ErrnoName[]> = { openvino: ['invalid_argument', 'unsupported_operation'] };
+const ENGINE_ERRORS: Record<string, ErrnoName[]> = { openvino: ['invalid_argument', 'unsupported_operation'], tensorflow: ['invalid_argument', 'unsupported_operation'] };
 
 interface DetectIndexEntry {
   name: string;

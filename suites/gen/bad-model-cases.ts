@@ -12,6 +12,10 @@ interface BadIndexEntry {
   file: string;
   description: string;
   expect: 'error' | 'any';
+  /** the expected error, when the index names it (TensorFlow's corpus does) */
+  errno?: ErrnoName;
+  /** the whole builder list (fixture paths), when the corrupt file is not builder 0 alone (a TensorFlow variables.index or data shard) */
+  builders?: string[];
 }
 
 /**
@@ -51,16 +55,20 @@ export function badModelCaseFiles(fixturesDir: string): Record<string, CaseFile>
         spec: SPEC,
         requires: { encodings: [spec.encoding] },
         steps: [
-          { buffer: 'm', fixture: `bad/${format}/${entry.file}` },
-          ...spec.good.slice(1).map((f, i): Step => ({ buffer: `m${i + 1}`, fixture: f })),
-          { buffer: 'b', builders: ['m', ...spec.good.slice(1).map((_, i) => `m${i + 1}`)] },
+          ...(entry.builders
+            ? [...entry.builders.map((f, i): Step => ({ buffer: i === 0 ? 'm' : `m${i}`, fixture: f })), { buffer: 'b', builders: entry.builders.map((_, i) => (i === 0 ? 'm' : `m${i}`)) } as Step]
+            : [
+                { buffer: 'm', fixture: `bad/${format}/${entry.file}` } as Step,
+                ...spec.good.slice(1).map((f, i): Step => ({ buffer: `m${i + 1}`, fixture: f })),
+                { buffer: 'b', builders: ['m', ...spec.good.slice(1).map((_, i) => `m${i + 1}`)] } as Step,
+              ]),
           {
             call: 'load',
             args: { builders: '@b', encoding: spec.encoding, target: 'cpu' },
             result: 'g',
             expect:
               entry.expect === 'error'
-                ? { errno: spec.errno?.[entry.file] ?? 'invalid_argument', result: 'unchanged' }
+                ? { errno: spec.errno?.[entry.file] ?? entry.errno ?? 'invalid_argument', result: 'unchanged' }
                 : { errno: ['success', 'invalid_argument'] },
           },
           ...goodLoad,

@@ -21,7 +21,7 @@ describe('crc32c', () => {
 describe('TensorBundle reader on tf2/affine_relu', () => {
   it('reads the header and every entry', () => {
     const b = readBundleIndex(index());
-    expect(b.header).toEqual({ numShards: 1, endianness: 0, producer: 1 });
+    expect(b.header).toEqual({ numShards: 1, endianness: 0, producer: 1, minConsumer: 0 });
     expect([...b.entries.keys()]).toEqual(['_CHECKPOINTABLE_OBJECT_GRAPH', W, 'variables/1/.ATTRIBUTES/VARIABLE_VALUE']);
     expect(b.entries.get(W)).toMatchObject({ dtype: DT.DT_FLOAT, shape: { dims: [4, 3] }, shardId: 0, size: 48 });
   });

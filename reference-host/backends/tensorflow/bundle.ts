@@ -15,6 +15,8 @@ import { DT_SIZE, TfFormatError, decodeBundleEntry, decodeBundleHeader, dtypeNam
 export const TABLE_MAGIC = 0xdb4775248b80fb57n;
 const FOOTER_SIZE = 48;
 const TRAILER_SIZE = 5;
+/** kTensorBundleVersion: the reader version the header's min_consumer is checked against */
+const BUNDLE_VERSION = 1;
 
 interface BlockHandle {
   offset: number;
@@ -149,6 +151,8 @@ export function readBundleIndex(file: Uint8Array): Bundle {
   const header = decodeBundleHeader(headerBytes, 'BundleHeaderProto');
   if (header.numShards < 1) throw new TfFormatError(`variables.index: the header says ${header.numShards} shards`);
   if (header.endianness !== 0) throw new TfFormatError('variables.index: the bundle is big-endian; only little-endian bundles are read');
+  // TF's CheckVersions against kTensorBundleVersion = 1 (tensor_bundle.cc)
+  if (header.minConsumer > BUNDLE_VERSION) throw new TfFormatError(`variables.index: the bundle needs a reader of version ${header.minConsumer}; this one is ${BUNDLE_VERSION}`);
   const entries = new Map<string, BundleEntry>();
   for (const [key, value] of table) {
     if (key === '') continue;

@@ -202,6 +202,19 @@ function stringValues(t: TensorProto, what: string): string[] {
   throw bad(`${what}: ${vals.length} strings for ${n} elements`);
 }
 
+/** How many outputs a node of an OP_TABLE op has; undefined for other ops or a missing list attr. */
+function outputCount(n: { op: string; attr: Map<string, AttrValue> }): number | undefined {
+  const e = OP_TABLE[n.op];
+  if (!e) return undefined;
+  let count = 0;
+  for (const o of e.outputs) {
+    const len = o.listAttr ? listLength(n, o.listAttr) : 1;
+    if (len === undefined) return undefined;
+    count += len;
+  }
+  return count;
+}
+
 // ----------------------------------------------------------------------------------- inlining
 /** A reference in the flat namespace: "name:index", or an unresolvable one kept for messages. */
 type Ref = string;
@@ -270,8 +283,12 @@ export class Inliner {
         return idx === undefined ? `${prefix}${parts[0]}:${parts[1]}:${parts[2]}` : `${prefix}${parts[0]}:${idx}`;
       }
       if (parts.length > 2 || (parts.length === 2 && !/^\d+$/.test(parts[1]!))) throw bad(`${where}: ${at} reads ${JSON.stringify(input)}, not "node" or "node:index"`);
-      if (!byName.has(parts[0]!)) throw bad(`${where}: ${at} reads ${input}: no node ${parts[0]}`);
-      return `${prefix}${parts[0]}:${parts.length === 2 ? Number(parts[1]) : 0}`;
+      const src = byName.get(parts[0]!);
+      if (!src) throw bad(`${where}: ${at} reads ${input}: no node ${parts[0]}`);
+      const index = parts.length === 2 ? Number(parts[1]) : 0;
+      const count = outputCount(src);
+      if (count !== undefined && index >= count) throw bad(`${where}: ${at} reads ${input}, but ${src.name} (${src.op}) has ${count} output(s)`);
+      return `${prefix}${parts[0]}:${index}`;
     };
     for (const n of nodes) {
       const at = `node ${n.name} (${n.op})`;
@@ -399,6 +416,9 @@ function bindVariables(graph: GraphDef, restoreOp: string, ckpt: Checkpoint): Ma
       if (e instanceof TfFormatError) throw bad(e.message);
       throw e;
     }
+    const rdtypes = src.attr.get('dtypes');
+    const rdtype = rdtypes?.kind === 'list' ? rdtypes.list.type[k] : undefined;
+    if (rdtype !== entry.dtype) throw bad(`restore function: ${src.name} restores ${key} as ${dtypeName(rdtype ?? 0)}, the checkpoint holds ${dtypeName(entry.dtype)}`);
     const vdtype = attrType(handle, 'dtype');
     if (vdtype !== entry.dtype) throw bad(`checkpoint ${key} is ${dtypeName(entry.dtype)}, variable ${handle.name} is ${dtypeName(vdtype ?? 0)}`);
     const vshape = attrShape(handle, 'shape');
@@ -483,7 +503,10 @@ function fromSavedModel(saved: SavedModel, builders: readonly Uint8Array[]): Fla
   const ioRef = (name: string, what: string): Ref => {
     const m = /^([^:]+)(?::(\d+))?$/.exec(name);
     if (!m) throw bad(`signature ${what} names ${JSON.stringify(name)}, not "node:index"`);
-    if (!mg.graph!.node.some((n) => n.name === m[1])) throw bad(`signature ${what} names ${name}: no such node`);
+    const src = mg.graph!.node.find((n) => n.name === m[1]);
+    if (!src) throw bad(`signature ${what} names ${name}: no such node`);
+    const count = outputCount(src);
+    if (count !== undefined && Number(m[2] ?? 0) >= count) throw bad(`signature ${what} names ${name}, but ${src.name} (${src.op}) has ${count} output(s)`);
     return inl.deref(`${m[1]}:${m[2] ?? 0}`);
   };
   const keys = (m: Map<string, unknown>) => [...m.keys()].sort(naturalCompare);

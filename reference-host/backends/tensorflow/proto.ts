@@ -569,12 +569,14 @@ export interface BundleHeader {
   /** 0 LITTLE, 1 BIG */
   endianness: number;
   producer: number;
+  minConsumer: number;
 }
 
 export function decodeBundleHeader(bytes: Uint8Array, path: string): BundleHeader {
   const m = Msg.parse(bytes, path, { 1: [0], 2: [0], 3: [2] });
   const v = m.bytes(3);
-  return { numShards: m.int(1, 'num_shards'), endianness: enumValue(m.varint(2), `${path}.endianness`), producer: v ? decodeVersions(v, `${path}.version`).producer : 0 };
+  const version = v ? decodeVersions(v, `${path}.version`) : { producer: 0, minConsumer: 0 };
+  return { numShards: m.int(1, 'num_shards'), endianness: enumValue(m.varint(2), `${path}.endianness`), producer: version.producer, minConsumer: version.minConsumer };
 }
 
 export interface BundleEntry {

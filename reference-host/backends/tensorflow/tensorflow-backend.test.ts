@@ -4,6 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../../harness/repo-paths.js';
 import { NnError, type Tensor } from '../../core/types.js';
 import { TensorflowBackend } from './tensorflow-backend.js';
+import { NnHost } from '../../core/nn-host.js';
+import { NamedGraphRegistry } from '../../core/named-graphs.js';
+import { withAutodetect } from '../../detect/autodetect-backend.js';
+import { createBackends } from '../index.js';
 
 const backend = new TensorflowBackend();
 beforeAll(() => backend.prepare());
@@ -105,5 +109,38 @@ describe('builders, inputs, call order', () => {
     expect(ctx.getOutput(0).dims).toEqual([5, 2]);
     expect(errOf(() => ctx.getOutput(1))).toBe('invalid_argument: output index 1 out of range: the model has 1 output(s)');
     expect(errOf(() => backend.load(VARIANTS.frozen('affine_relu').map(read), 'gpu'))).toMatch(/^unsupported_operation: tensorflow: execution target gpu/);
+  });
+});
+
+describe('autodetect and preload', () => {
+  it('autodetect routes a TF2 SavedModel (3 builders) and a frozen GraphDef to this engine', () => {
+    const h = new NnHost({ backends: withAutodetect(createBackends()), registry: new NamedGraphRegistry() });
+    for (const files of [VARIANTS.tf2('affine_relu'), VARIANTS.frozen('affine_relu')]) {
+      const g = h.load(files.map(read), 'autodetect', 'cpu');
+      expect(h.graphInfo(g)).toMatchObject({ encoding: 'tensorflow', device: 'cpu' });
+      const c = h.initExecutionContext(g);
+      const gold = golden('affine_relu').cases[0]!;
+      h.setInput(c, 0, tensor(gold.inputs[0]!));
+      h.compute(c);
+      const out = new Float32Array(h.getOutput(c, 0).data.slice().buffer);
+      const exp = new Float32Array(tensor(gold.outputs[0]!).data.slice().buffer);
+      expect(out.length).toBe(3);
+      exp.forEach((x, k) => expect(Math.abs(out[k]! - x)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(x)));
+    }
+    h.dispose();
+  });
+
+  it('serves load_by_name of a SavedModel preloaded as its file list (--nn-preload NAME:tensorflow:cpu:PB:INDEX:DATA)', () => {
+    const r = new NamedGraphRegistry();
+    r.register({ name: 'm', encoding: 'tensorflow', target: 'cpu', paths: VARIANTS.tf2('conv_net').map((p) => join(FIXTURES_DIR, p)) });
+    const h = new NnHost({ backends: withAutodetect(createBackends()), registry: r });
+    const c = h.initExecutionContext(h.loadByName('m'));
+    const gold = golden('conv_net').cases[0]!;
+    h.setInput(c, 0, tensor(gold.inputs[0]!));
+    h.compute(c);
+    const out = new Float32Array(h.getOutput(c, 0).data.slice().buffer);
+    const exp = new Float32Array(tensor(gold.outputs[0]!).data.slice().buffer);
+    exp.forEach((x, k) => expect(Math.abs(out[k]! - x)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(x)));
+    h.dispose();
   });
 });
