@@ -9,13 +9,13 @@ import { WamrAdapter, interpretIwasm, iwasmLibraryPath, splitWamrLog, wamrBacken
 const run = (over: Partial<SpawnResult>): SpawnResult => ({ exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, truncated: false, durationMs: 1, ...over });
 
 describe('wamr command', () => {
-  const wamr = new WamrAdapter('wamr', {});
+  const wamr = new WamrAdapter('wamr', {}, { path: '/work', entries: () => ['fixtures', 'affine'] });
   it('maps preopens to --dir= / --map-dir=GUEST::HOST and env to --env=; the backends dirs go on LD_LIBRARY_PATH', () => {
     expect(wamr.command(NO_PRELOAD_JOB, CTX)).toEqual({
       ok: true,
       command: {
         file: '/usr/local/bin/rt',
-        args: ['--map-dir=/fixtures::/h/fixtures', '--map-dir=/case::/tmp/case-1', '--dir=/same', '--env=GREETING=hi there', '/h/guests/driver/wasi_ephemeral_nn-core.wasm', '/case/steps.txt', '--not-an-option'],
+        args: ['--map-dir=/fixtures::/h/fixtures', '--map-dir=/case::/tmp/case-1', '--dir=/same', '--env=GREETING=hi there', SAMPLE_JOB.wasm, '/case/steps.txt', '--not-an-option'],
         env: { LD_LIBRARY_PATH: '/usr/local/bin:/usr/local/lib' },
         stage: [],
       },
@@ -26,10 +26,29 @@ describe('wamr command', () => {
     expect(plan.ok && plan.command.env).toEqual({ LD_LIBRARY_PATH: '/b/wamr/build:/b/wamr/lib:/opt/ort/lib:/x' });
     expect(iwasmLibraryPath('/p/bin/iwasm', undefined)).toBe('/p/bin:/p/lib');
   });
-  it('cannot express a preloaded graph: the case is UNSUPPORTED with the reason', () => {
-    expect(wamr.command(SAMPLE_JOB, CTX)).toEqual({ ok: false, reason: expect.stringMatching(/no preload flag.*"affine"/) });
-    expect(wamr.cannotRun(SAMPLE_JOB)).toMatch(/iwasm has no preload flag/);
+  it('a preloaded name is a host file in iwasm\'s cwd: staged as a symlink, iwasm runs in the stage dir', () => {
+    expect(wamr.command(SAMPLE_JOB, CTX)).toEqual({
+      ok: true,
+      command: {
+        file: '/bin/sh',
+        args: ['-c', 'cd -- "$0" && exec "$@"', '/tmp/stage', '/usr/local/bin/rt', '--map-dir=/fixtures::/h/fixtures', '--map-dir=/case::/tmp/case-1', '--dir=/same', '--env=GREETING=hi there', SAMPLE_JOB.wasm, '/case/steps.txt', '--not-an-option'],
+        env: { LD_LIBRARY_PATH: '/usr/local/bin:/usr/local/lib' },
+        // the harness's cwd entries are mirrored, except one a preloaded name shadows
+        stage: [
+          { path: '/tmp/stage/affine', target: '/h/fixtures/onnx/affine_relu.onnx' },
+          { path: '/tmp/stage/fixtures', target: '/work/fixtures' },
+        ],
+      },
+    });
+    expect(wamr.cannotRun(SAMPLE_JOB)).toBeUndefined();
     expect(wamr.cannotRun(NO_PRELOAD_JOB)).toBeUndefined();
+  });
+  it('a preloaded name that cannot be a file name, or a graph of two files, is UNSUPPORTED with the reason', () => {
+    const named = (name: string) => ({ ...SAMPLE_JOB, preloads: [{ ...SAMPLE_JOB.preloads[0]!, name }] });
+    for (const name of ['', '.', '..', 'a/b', 'nul\0']) expect(wamr.cannotRun(named(name))).toMatch(/cannot be a file name/);
+    const ov = { ...SAMPLE_JOB, preloads: [{ name: 'ir', encoding: 'openvino' as const, target: 'cpu' as const, paths: ['/m.xml', '/m.bin'] }] };
+    expect(wamr.cannotRun(ov)).toMatch(/"ir" has 2 files/);
+    expect(wamr.cannotRun({ ...SAMPLE_JOB, wasm: 'guests/x.wasm' })).toMatch(/guests\/x.wasm must be an absolute path/);
   });
   it('speaks only the wamr dialect and provides load_by_name_with_config', async () => {
     const caps = await wamr.capabilities();

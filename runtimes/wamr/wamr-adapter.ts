@@ -4,8 +4,12 @@
  * `--dir=HOST`, `--map-dir=GUEST::HOST`, `--env=K=V`; the guest and its args follow.
  * A trap: iwasm prints `Exception: REASON` on **stdout** and exits 1
  * (product-mini/platforms/posix/main.c; "Exception: %s" in core/iwasm/common/wasm_runtime_common.c).
- * WAMR has no preload flag: `load_by_name` opens the name as a host path, so a case that names a
- * preloaded graph cannot be expressed and is reported UNSUPPORTED.
+ * WAMR has no preload flag: `load_by_name` opens the name as a host path (relative to iwasm's cwd),
+ * so a preloaded graph NAME is staged as the symlink STAGE/NAME → its model file and iwasm runs
+ * in STAGE (through `/bin/sh -c 'cd -- "$0" && exec "$@"'`: iwasm has no cwd flag). A name that
+ * cannot be a file name, or a graph of several files (OpenVINO), is UNSUPPORTED. The entries of the
+ * harness's working dir are mirrored into STAGE too, so any other relative name a guest gives
+ * resolves as it does without preloads (a relative host path is WAMR's security hole, §4.1).
  *
  * Measured with iwasm 2.4.3 built from main (`646b5a9`) with its ONNX backend:
  * - wasi_nn.c's own log lines (`[wasi_nn.c:344 ERROR] ...`, utils/logger.h) and WAMR's `bh_log`
@@ -19,13 +23,13 @@
  *   encoding with no library is UNSUPPORTED instead of WAMR's answer for a missing backend (a
  *   failed `load` and then an abort in the next call).
  */
-import { existsSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { DialectName } from '../../reference-host/abi/dialects.js';
 import type { Encoding } from '../../reference-host/core/types.js';
 import type { RunOutcome } from '../../harness/judge.js';
 import { SPEC_FUNCTIONS, type Capabilities, type GuestJob } from '../adapter.js';
-import { ChildProcessAdapter, baseOutcome, notStarted, resolveBinary, type BinarySpec, type CommandContext, type CommandPlan, type Resolution } from '../child-process-adapter.js';
+import { ChildProcessAdapter, baseOutcome, notStarted, resolveBinary, type BinarySpec, type CommandContext, type CommandPlan, type Resolution, type StagedLink } from '../child-process-adapter.js';
 import { encodingsFromEnv } from '../encodings-env.js';
 import type { SpawnResult } from '../spawn.js';
 
@@ -124,6 +128,8 @@ export class WamrAdapter extends ChildProcessAdapter {
     dialect: DialectName = 'wamr',
     /** the environment the child inherits (LD_LIBRARY_PATH, WASI_NN_IWASM_ENCODINGS) */
     private readonly hostEnv: NodeJS.ProcessEnv = process.env,
+    /** the harness's working dir and its entries, mirrored into the stage dir (see command()) */
+    private readonly workDir: { path: string; entries: () => string[] } = { path: process.cwd(), entries: () => readdirSync(process.cwd()) },
   ) {
     super(dialect);
   }
@@ -141,6 +147,7 @@ export class WamrAdapter extends ChildProcessAdapter {
       dialects: ['wamr'],
       encodings: encodingsFromEnv('WASI_NN_IWASM_ENCODINGS', found, this.hostEnv),
       targets: ['cpu', 'gpu', 'tpu'],
+      // no preload flag; a preloaded name becomes a host file in iwasm's cwd (see command())
       preload: 'none',
       functions: [...SPEC_FUNCTIONS, 'load_by_name_with_config'],
       missingImports: 'trap-on-call',
@@ -148,9 +155,17 @@ export class WamrAdapter extends ChildProcessAdapter {
   }
 
   command(job: GuestJob, ctx: CommandContext): CommandPlan {
-    if (job.preloads.length > 0) {
-      const names = job.preloads.map((g) => JSON.stringify(g.name)).join(', ');
-      return { ok: false, reason: `iwasm has no preload flag (load_by_name opens the name as a host path), so the preloaded graph ${names} cannot be expressed` };
+    // WAMR's load_by_name opens the name as a host path, relative to iwasm's cwd: a preloaded
+    // graph NAME is a symlink STAGE/NAME → the model, and iwasm runs in STAGE
+    const stage: StagedLink[] = [];
+    for (const g of job.preloads) {
+      if (g.name === '' || g.name === '.' || g.name === '..' || /[/\0]/.test(g.name)) {
+        return { ok: false, reason: `iwasm's load_by_name opens the name as a host path, and the preloaded name ${JSON.stringify(g.name)} cannot be a file name in its working dir` };
+      }
+      if (g.paths.length !== 1) {
+        return { ok: false, reason: `iwasm's load_by_name opens the name as one host file, and the preloaded graph ${JSON.stringify(g.name)} has ${g.paths.length} files` };
+      }
+      stage.push({ path: join(ctx.stageDir, g.name), target: g.paths[0] as string });
     }
     const args: string[] = [];
     for (const [guest, host] of Object.entries(job.preopens)) {
@@ -164,7 +179,16 @@ export class WamrAdapter extends ChildProcessAdapter {
     }
     if (job.wasm.startsWith('-')) return { ok: false, reason: `iwasm would read the guest path ${job.wasm} as an option` };
     args.push(job.wasm, ...job.args);
-    return { ok: true, command: { file: ctx.file, args, env: { LD_LIBRARY_PATH: iwasmLibraryPath(ctx.file, this.hostEnv.LD_LIBRARY_PATH) }, stage: [] } };
+    const env = { LD_LIBRARY_PATH: iwasmLibraryPath(ctx.file, this.hostEnv.LD_LIBRARY_PATH) };
+    if (stage.length === 0) return { ok: true, command: { file: ctx.file, args, env, stage } };
+    const relative = [...(ctx.file.includes('/') ? [ctx.file] : []), job.wasm, ...Object.values(job.preopens)].find((p) => !isAbsolute(p));
+    if (relative !== undefined) return { ok: false, reason: `iwasm runs in the dir of the preloaded names, so ${relative} must be an absolute path` };
+    // any other relative name must still resolve as it would in the harness's working dir (where
+    // iwasm runs when nothing is preloaded): its entries are mirrored beside the preloaded names
+    const names = new Set(job.preloads.map((g) => g.name));
+    for (const entry of this.workDir.entries()) if (!names.has(entry)) stage.push({ path: join(ctx.stageDir, entry), target: join(this.workDir.path, entry) });
+    // iwasm has no --cwd: a POSIX shell changes dir and execs it (exit status and signals are iwasm's own)
+    return { ok: true, command: { file: '/bin/sh', args: ['-c', 'cd -- "$0" && exec "$@"', ctx.stageDir, ctx.file, ...args], env, stage } };
   }
 
   interpret(r: SpawnResult): RunOutcome {
