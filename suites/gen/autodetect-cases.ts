@@ -15,15 +15,35 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Case as CaseSpec, CaseFile, Step } from '../../harness/case-types.js';
 import type { Encoding, ErrnoName } from '../../reference-host/core/types.js';
-import { goldenRunSteps } from './cross-encoding-cases.js';
+import { TF_REFUSES, goldenRunSteps } from './cross-encoding-cases.js';
 
-/** Model fixtures: folder, extension of builder 0, further builders' extensions, the encoding detection must find. */
-export const MODEL_FORMATS: readonly { dir: string; ext: string; more?: string[]; encoding: Exclude<Encoding, 'autodetect'> }[] = [
+/**
+ * Model fixtures: folder, extension of builder 0 (`/saved_model.pb` when each family is a folder),
+ * further builders (by extension, or a function of the family), the encoding detection must find,
+ * and the families that engine refuses at load (detected right, then pinned to unsupported_operation).
+ */
+export const MODEL_FORMATS: readonly {
+  dir: string;
+  ext: string;
+  more?: string[];
+  files?: (family: string) => string[];
+  refuses?: Readonly<Record<string, string>>;
+  encoding: Exclude<Encoding, 'autodetect'>;
+}[] = [
   { dir: 'onnx', ext: '.onnx', encoding: 'onnx' },
   { dir: 'tflite', ext: '.tflite', encoding: 'tensorflowlite' },
   { dir: 'pytorch', ext: '.pt', encoding: 'pytorch' },
   { dir: 'ggml', ext: '.gguf', encoding: 'ggml' },
   { dir: 'openvino', ext: '.xml', more: ['.bin'], encoding: 'openvino' },
+  { dir: 'tensorflow/frozen', ext: '.pb', encoding: 'tensorflow', refuses: TF_REFUSES },
+  { dir: 'tensorflow/tf1', ext: '/saved_model.pb', encoding: 'tensorflow', refuses: TF_REFUSES },
+  {
+    dir: 'tensorflow/tf2',
+    ext: '/saved_model.pb',
+    encoding: 'tensorflow',
+    files: (family) => ['saved_model.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00001'].map((f) => `tensorflow/tf2/${family}/${f}`),
+    refuses: TF_REFUSES,
+  },
 ];
 
 /** Builders a bad file of each corpus goes with (bad-model-cases.ts's convention: the file replaces builder 0). */
@@ -74,24 +94,36 @@ function modelCases(fixturesDir: string): CaseSpec[] {
   for (const format of MODEL_FORMATS) {
     const dir = join(fixturesDir, format.dir);
     if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(format.ext)).sort()) {
-      const family = file.slice(0, -format.ext.length);
-      const files = [`${format.dir}/${file}`, ...(format.more ?? []).map((e) => `${format.dir}/${family}${e}`)];
+    const families = format.ext.startsWith('/')
+      ? readdirSync(dir).filter((f) => existsSync(join(dir, f + format.ext)))
+      : readdirSync(dir).filter((f) => f.endsWith(format.ext)).map((f) => f.slice(0, -format.ext.length));
+    for (const family of families.sort()) {
+      const files = format.files?.(family) ?? [`${format.dir}/${family}${format.ext}`, ...(format.more ?? []).map((e) => `${format.dir}/${family}${e}`)];
       if (!files.every((f) => existsSync(join(fixturesDir, f)))) continue;
+      const id = `autodetect.model.${format.dir.replace(/\//g, '_')}.${slug(family)}`;
       const golden = existsSync(join(fixturesDir, 'goldens', `${family}.json`)) && format.encoding !== 'ggml';
       const base = { spec: SPEC_MODEL, requires: { encodings: ['autodetect', format.encoding] as Encoding[] } };
-      if (golden) {
+      const refused = format.refuses?.[family];
+      if (refused) {
+        cases.push({
+          id,
+          title: `${files.join(' + ')} is detected as ${format.encoding} under autodetect, and that engine refuses it (${refused}) → unsupported_operation, then a good model loads`,
+          spec: SPEC_MODEL,
+          requires: { encodings: ['autodetect', format.encoding, 'onnx'] },
+          steps: loadSteps(files, 'unsupported_operation', true),
+        });
+      } else if (golden) {
         const first = (JSON.parse(readFileSync(join(fixturesDir, 'goldens', `${family}.json`), 'utf8')) as { cases: { name: string }[] }).cases[0];
         if (!first) continue;
         cases.push({
-          id: `autodetect.model.${format.dir}.${slug(family)}`,
+          id,
           title: `${files.join(' + ')} loads with autodetect (detected as ${format.encoding}) and computes the ${family} golden (case ${first.name})`,
           ...base,
           steps: goldenRunSteps(fixturesDir, files, 'autodetect', family, first.name),
         });
       } else {
         cases.push({
-          id: `autodetect.model.${format.dir}.${slug(family)}`,
+          id,
           title: `${files.join(' + ')} loads with autodetect (detected as ${format.encoding}) and makes a context`,
           ...base,
           steps: [

@@ -31,7 +31,7 @@ export interface FormatSpec {
 }
 
 /** TensorFlow families tfjs cannot compute exactly (float32, int32 and bool only): pinned as unsupported_operation. */
-const TF_REFUSES: Record<string, string> = {
+export const TF_REFUSES: Readonly<Record<string, string>> = {
   scale_f16: 'computes in DT_DOUBLE (Cast to f64)',
   scale_f32: 'computes in DT_DOUBLE (Cast to f64)',
   scale_f64: 'takes and computes DT_DOUBLE',
