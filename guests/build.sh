@@ -40,9 +40,16 @@ CFLAGS=(--target=wasm32-wasi --sysroot=/usr -O2 -std=c11 -Wall -Wextra -Werror
 LDFLAGS=(--target=wasm32-wasi --sysroot=/usr -fuse-ld=lld -Wl,--strip-debug)
 
 # Every guest: OUTPUT (relative to the repo root) SOURCE [extra compiler flags...]
+# The driver: one build per ABI dialect (reference-host/abi/dialects.ts, guests/README.md). The
+# flags choose the import module, the legacy arities and the function set; NN_DIALECT names the
+# dialect in the module's `wasi-nn.dialect` custom section.
 GUESTS=(
-  "guests/driver/wasi_ephemeral_nn-core.wasm guests/driver/driver.c"
-  "guests/driver/wasi_ephemeral_nn-ext.wasm guests/driver/driver.c -DNN_EXT"
+  "guests/driver/witx.wasm guests/driver/driver.c -DNN_DIALECT=\"witx\""
+  "guests/driver/wasmedge.wasm guests/driver/driver.c -DNN_DIALECT=\"wasmedge\" -DNN_WITH_CONFIG -DNN_WASMEDGE"
+  "guests/driver/wamr.wasm guests/driver/driver.c -DNN_DIALECT=\"wamr\" -DNN_WITH_CONFIG"
+  "guests/driver/wamr-2.1.wasm guests/driver/driver.c -DNN_DIALECT=\"wamr-2.1\" -DNN_WITH_CONFIG"
+  "guests/driver/witx-2020.wasm guests/driver/driver.c -DNN_DIALECT=\"witx-2020\""
+  "guests/driver/wamr-legacy.wasm guests/driver/driver.c -DNN_DIALECT=\"wamr-legacy\" -DNN_MODULE=\"wasi_nn\" -DNN_LEGACY"
   "guests/examples/onnx-affine.wasm guests/examples/onnx-affine.c"
   "guests/examples/affine-any.wasm guests/examples/affine-any.c"
   "guests/examples/onnx-bench.wasm guests/examples/onnx-bench.c"

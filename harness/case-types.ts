@@ -65,6 +65,7 @@ export const NN_FUNCTIONS = [
   'get_output_single',
   'fini_single',
   'unload',
+  'finalize_execution_context',
 ] as const;
 export type NnFunction = (typeof NN_FUNCTIONS)[number];
 
@@ -97,6 +98,7 @@ export interface Case {
   id: string;
   title: string;
   spec: string;
+  /** dialects: names of reference-host/abi/dialects.ts (the schema checks them) */
   requires?: { encodings?: Encoding[]; dialects?: string[] };
   preload?: PreloadSpec[];
   steps: Step[];

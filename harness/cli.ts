@@ -1,6 +1,6 @@
 /**
  * `wasi-nn-conformance`: runs suites on a runtime and judges them.
- *   wasi-nn-conformance run [--runtime NAME] [--dialect witx|wamr] [--suite GLOB] [--out FILE] [--jobs N] [--json]
+ *   wasi-nn-conformance run [--runtime NAME] [--dialect DIALECT] [--suite GLOB] [--out FILE] [--jobs N] [--json]
  * Subcommands live in COMMANDS; each takes the arguments after its name and returns an exit status.
  */
 import { availableParallelism } from 'node:os';

@@ -1,11 +1,14 @@
 /**
  * Compiles a case into a step script for the driver guest (guests/README.md) plus the checks the
- * judge runs on what the guest prints. Numbers that depend on the ABI dialect (encodings,
- * targets, tensor types) are resolved here, so one case runs under every dialect.
+ * judge runs on what the guest prints. Everything that depends on the ABI dialect is resolved
+ * here, so one case runs under every dialect: numbers (encodings, targets, tensor types, the
+ * errnos a check accepts), the driver build, and for wamr-legacy its layouts (builder-array
+ * struct, 12-byte tensor with a tensor_dimensions struct, get_output's in/out size counted in
+ * f32 elements). What a dialect cannot express is a DialectUnsupported, never a silent skip.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIALECTS, type Dialect, type DialectName } from '../reference-host/abi/dialects.js';
+import { DIALECTS, isForeign, type Dialect, type DialectName } from '../reference-host/abi/dialects.js';
 import { ELEMENT_SIZE, elementCount, type ErrnoName, type TensorType } from '../reference-host/core/types.js';
 import type { Case, CallStep, NnFunction, PreloadSpec, Step, TensorData, Tolerance, Value } from './case-types.js';
 import { encodeValues } from './tensor-bytes.js';
@@ -24,16 +27,18 @@ export interface ResolvedTensor {
 
 export type Check =
   | { kind: 'errno'; line: number; step: number; fn: NnFunction; allowed: ErrnoName[] }
-  | { kind: 'result'; line: number; step: number; expect: 'unchanged' | 'written' | number }
+  /** `initialLine`: a dump of the result buffer before the call (wamr-legacy's preset in/out size), else it held the sentinel */
+  | { kind: 'result'; line: number; step: number; expect: 'unchanged' | 'written' | number; initialLine?: number }
   | { kind: 'output-unchanged'; line: number; step: number; size: number }
-  | { kind: 'output-tensor'; line: number; step: number; tensor: ResolvedTensor; tolerance: Tolerance | undefined; writtenLine: number | undefined }
+  /** `writtenUnit`: bytes per unit of the written count (1; 4 where wamr-legacy returns f32 elements) */
+  | { kind: 'output-tensor'; line: number; step: number; tensor: ResolvedTensor; tolerance: Tolerance | undefined; writtenLine: number | undefined; writtenUnit?: number }
   | { kind: 'output-text'; line: number; step: number; text: string; writtenLine: number | undefined }
   | { kind: 'same-as' | 'different-from'; line: number; otherLine: number; step: number; other: string };
 
 export interface CompiledCase {
   script: string;
-  /** the driver build the case needs */
-  guest: 'core' | 'ext';
+  /** the driver build: guests/driver/<dialect>.wasm */
+  guest: DialectName;
   preloads: PreloadSpec[];
   checks: Check[];
   /** number of step-script lines, i.e. the `steps` the done line must report */
@@ -50,6 +55,19 @@ export class CompileError extends Error {
   }
 }
 
+/** The case is fine but the dialect cannot express it (a number it lacks, a function its driver does not import, a field its layout has not): UNSUPPORTED. */
+export class DialectUnsupported extends Error {
+  constructor(
+    readonly dialect: DialectName,
+    readonly reason: string,
+    /** JSON pointer inside the case */
+    readonly pointer: string,
+  ) {
+    super(`the ${dialect} dialect cannot express this case: ${reason} (at ${pointer})`);
+    this.name = 'DialectUnsupported';
+  }
+}
+
 /** Parameters of each function, in ABI order; `result`, `out` and `out_max` have defaults from the step. */
 export const PARAMS: Record<NnFunction, readonly string[]> = {
   load: ['builders', 'builders_len', 'encoding', 'target', 'result'],
@@ -63,9 +81,9 @@ export const PARAMS: Record<NnFunction, readonly string[]> = {
   get_output_single: ['ctx', 'index', 'out', 'out_max', 'result'],
   fini_single: ['ctx'],
   unload: ['graph'],
+  finalize_execution_context: ['ctx'],
 };
 
-const EXT_FUNCTIONS: ReadonlySet<NnFunction> = new Set(['load_by_name_with_config', 'compute_single', 'get_output_single', 'fini_single', 'unload']);
 
 /** A length parameter defaults from the buffer its pointer parameter names. */
 const LENGTH_OF: Record<string, { ptr: string; unit: number }> = {
@@ -183,7 +201,6 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
   const dialect: Dialect = DIALECTS[options.dialect];
   const w = new ScriptWriter();
   const checks: Check[] = [];
-  let guest: 'core' | 'ext' = 'core';
   for (const p of c.preload ?? []) {
     p.fixtures.forEach((f, i) => {
       if (!existsSync(join(options.fixturesDir, f))) throw new CompileError(`no fixture ${f}`, `/preload/${i}`);
@@ -193,7 +210,6 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
   c.steps.forEach((step, index) => {
     const ptr = `/steps/${index}`;
     if (isCall(step)) {
-      if (EXT_FUNCTIONS.has(step.call)) guest = 'ext';
       compileCall(step, index, ptr, w, dialect, options, checks);
     } else if ('poke' in step) {
       const target = w.buffers.get(step.poke);
@@ -211,6 +227,7 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
     } else if ('tensor' in step) {
       compileTensor(step.buffer, step.tensor, step.raw ?? {}, ptr, w, dialect, options);
     } else if ('builders' in step) {
+      // the graph_builder records are the same in every dialect (wamr-legacy points at them from a struct made at the call)
       const n = step.builders.length;
       w.alloc(step.buffer, n * 8, 0, `${ptr}/buffer`);
       step.builders.forEach((b, i) => {
@@ -224,8 +241,11 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
       w.bytes(step.buffer, bytes, `${ptr}/buffer`);
     }
   });
-  return { script: `${w.lines.join('\n')}\n`, guest, preloads: c.preload ?? [], checks, lines: w.lines.length };
+  return { script: `${w.lines.join('\n')}\n`, guest: dialect.name, preloads: c.preload ?? [], checks, lines: w.lines.length };
 }
+
+/** Bytes per element of the legacy `wasi_nn` ABI: tensor data is product(dims) × 4 bytes, get_output counts f32 elements. */
+const LEGACY_ELEMENT_SIZE = 4;
 
 function compileTensor(
   name: string,
@@ -238,13 +258,34 @@ function compileTensor(
 ): void {
   const t = resolveTensor(data, options.fixturesDir, `${ptr}/tensor`);
   const typeCode = dialect.tensorTypes.indexOf(t.type);
-  if (typeCode < 0) throw new CompileError(`tensor type ${t.type} has no number in the ${dialect.name} dialect`, `${ptr}/tensor/type`);
+  if (typeCode < 0 && raw.type === undefined) throw new DialectUnsupported(dialect.name, `tensor type ${t.type} has no number`, `${ptr}/tensor`);
   const dims = new Uint8Array(t.dims.length * 4);
   t.dims.forEach((d, i) => new DataView(dims.buffer).setUint32(i * 4, d, true));
+  const field = (key: keyof typeof raw, fallback: string) => (raw[key] === undefined ? fallback : w.value(raw[key] as Value, `${ptr}/raw/${key}`));
+  if (dialect.layout === 'legacy') {
+    if (raw.data_len !== undefined) throw new DialectUnsupported(dialect.name, 'the legacy tensor has no data_len field (its data is product(dims) × 4 bytes)', `${ptr}/raw/data_len`);
+    if (ELEMENT_SIZE[t.type] !== LEGACY_ELEMENT_SIZE && raw.type === undefined) {
+      throw new DialectUnsupported(dialect.name, `a ${t.type} tensor: the legacy tensor carries product(dims) × 4 bytes, so only f32 and i32 tensors can be passed`, `${ptr}/tensor`);
+    }
+    const count = elementCount(t.dims);
+    if (raw.dims_ptr === undefined && raw.dims_len === undefined && (count === undefined || count * LEGACY_ELEMENT_SIZE !== t.bytes.byteLength)) {
+      throw new DialectUnsupported(dialect.name, `${t.bytes.byteLength} data bytes for dims [${t.dims.join(',')}]: the legacy tensor has no data_len, the host reads product(dims) × 4 bytes`, `${ptr}/tensor`);
+    }
+    w.bytes(`${name}_dims`, dims, `${ptr}/buffer`);
+    w.bytes(`${name}_data`, t.bytes, `${ptr}/buffer`);
+    // tensor_dimensions {buf, size}, then the 12-byte tensor {dimensions, type (u8 + 3 pad), data}
+    w.alloc(`${name}_dimstruct`, 8, 0, `${ptr}/buffer`);
+    w.emit(`u32 ${name}_dimstruct 0 ${field('dims_ptr', `@${name}_dims`)}`);
+    w.emit(`u32 ${name}_dimstruct 4 ${field('dims_len', String(t.dims.length))}`);
+    w.alloc(name, 12, 0, `${ptr}/buffer`);
+    w.emit(`u32 ${name} 0 @${name}_dimstruct`);
+    w.emit(`u32 ${name} 4 ${field('type', String(typeCode))}`);
+    w.emit(`u32 ${name} 8 ${field('data_ptr', `@${name}_data`)}`);
+    return;
+  }
   w.bytes(`${name}_dims`, dims, `${ptr}/buffer`);
   w.bytes(`${name}_data`, t.bytes, `${ptr}/buffer`);
   w.alloc(name, 20, 0, `${ptr}/buffer`);
-  const field = (key: keyof typeof raw, fallback: string) => (raw[key] === undefined ? fallback : w.value(raw[key] as Value, `${ptr}/raw/${key}`));
   w.emit(`u32 ${name} 0 ${field('dims_ptr', `@${name}_dims`)}`);
   w.emit(`u32 ${name} 4 ${field('dims_len', String(t.dims.length))}`);
   w.emit(`u32 ${name} 8 ${field('type', String(typeCode))}`);
@@ -266,6 +307,20 @@ function compileCall(
   for (const key of Object.keys(args)) {
     if (!params.includes(key)) throw new CompileError(`${step.call} has no parameter ${key} (it takes ${params.join(', ')})`, `${ptr}/args/${key}`);
   }
+  if (!dialect.functions.includes(step.call)) {
+    throw new DialectUnsupported(dialect.name, `it calls ${step.call}, which the ${dialect.name} driver does not import (it has ${dialect.functions.join(', ')})`, `${ptr}/call`);
+  }
+  const legacy = dialect.layout === 'legacy';
+  const legacyGetOutput = legacy && step.call === 'get_output';
+  const expect = step.expect ?? { errno: 'success' as const };
+  // the errnos a check accepts, as far as the dialect has numbers for them
+  const named = Array.isArray(expect.errno) ? expect.errno : [expect.errno];
+  const allowed = named.filter((e) => dialect.errno[e] !== undefined);
+  if (allowed.length === 0) throw new DialectUnsupported(dialect.name, `it expects errno ${named.join(' or ')}, which has no number`, `${ptr}/expect/errno`);
+  if (legacyGetOutput && expect.output?.text !== undefined) {
+    throw new DialectUnsupported(dialect.name, 'it expects text: the legacy get_output returns f32 elements only', `${ptr}/expect/output/text`);
+  }
+
   if (step.result) w.alloc(step.result, 4, SENTINEL_FILL, `${ptr}/result`);
   if (step.output) w.alloc(step.output.buffer, step.output.size, SENTINEL_FILL, `${ptr}/output/buffer`);
 
@@ -273,13 +328,13 @@ function compileCall(
     const at = `${ptr}/args/${param}`;
     const given = args[param];
     if (param === 'encoding' && typeof given === 'string' && !/^[0-9@$%]/.test(given)) {
-      const n = dialect.encodings.indexOf(given as (typeof dialect.encodings)[number]);
-      if (n < 0) throw new CompileError(`encoding ${given} has no number in the ${dialect.name} dialect`, at);
+      const n = dialect.encodings.findIndex((e) => e === given);
+      if (n < 0) throw new DialectUnsupported(dialect.name, `encoding ${given} has no number`, at);
       return String(n);
     }
     if (param === 'target' && typeof given === 'string' && !/^[0-9@$%]/.test(given)) {
       const n = dialect.targets.indexOf(given as (typeof dialect.targets)[number]);
-      if (n < 0) throw new CompileError(`target ${given} has no number in the ${dialect.name} dialect`, at);
+      if (n < 0) throw new DialectUnsupported(dialect.name, `target ${given} has no number`, at);
       return String(n);
     }
     if (given !== undefined) return w.value(given, at);
@@ -297,9 +352,29 @@ function compileCall(
     throw new CompileError(`${step.call}: argument ${param} is missing and has no default`, `${ptr}/args`);
   });
 
-  const callLine = w.emit(`call ${step.call} ${argText.join(' ')}`);
-  const expect = step.expect ?? { errno: 'success' as const };
-  const allowed = Array.isArray(expect.errno) ? expect.errno : [expect.errno];
+  let callArgs = argText;
+  let initialLine: number | undefined;
+  if (legacy && step.call === 'load') {
+    // load(builder_array_ptr, encoding, target, graph_out): the builders pointer and count go in a graph_builder_array struct
+    const [builders, count, encoding, target, result] = argText as [string, string, string, string, string];
+    const array = `.builder_array${index}`;
+    w.alloc(array, 8, 0, `${ptr}/args/builders`);
+    w.emit(`u32 ${array} 0 ${builders}`);
+    w.emit(`u32 ${array} 4 ${count}`);
+    callArgs = [`@${array}`, encoding, target, result];
+  } else if (legacyGetOutput) {
+    // get_output(ctx, index, out, inout_size): the capacity in bytes goes in through the result buffer
+    const [ctx, outIndex, out, max, result] = argText as [string, string, string, string, string];
+    if (step.result && args.result === undefined) {
+      w.emit(`u32 ${step.result} 0 ${max}`);
+      if (expect.result === 'unchanged' || expect.result === 'written') initialLine = w.emit(`dump ${step.result} 0 4`);
+    } else if (args.out_max !== undefined) {
+      throw new DialectUnsupported(dialect.name, 'out_max with an explicit result pointer: the legacy capacity travels in the *inout_size the result points at', `${ptr}/args/out_max`);
+    }
+    callArgs = [ctx, outIndex, out, result];
+  }
+
+  const callLine = w.emit(`call ${step.call} ${callArgs.join(' ')}`);
   checks.push({ kind: 'errno', line: callLine, step: index, fn: step.call, allowed });
 
   const resultBuffer = step.result;
@@ -307,7 +382,13 @@ function compileCall(
   if (resultBuffer) resultLine = w.emit(`dump ${resultBuffer} 0 4`);
   if (expect.result !== undefined) {
     if (resultLine === undefined) throw new CompileError('expect.result needs the step to name a result buffer', `${ptr}/expect/result`);
-    checks.push({ kind: 'result', line: resultLine, step: index, expect: expect.result });
+    let expected = expect.result;
+    if (legacyGetOutput && typeof expected === 'number') {
+      // the legacy get_output returns a count of f32 elements, not bytes
+      if (expected % LEGACY_ELEMENT_SIZE !== 0) throw new DialectUnsupported(dialect.name, `it expects ${expected} bytes written: the legacy get_output counts 4-byte elements`, `${ptr}/expect/result`);
+      expected = expected / LEGACY_ELEMENT_SIZE;
+    }
+    checks.push({ kind: 'result', line: resultLine, step: index, expect: expected, ...(initialLine === undefined ? {} : { initialLine }) });
   }
   for (const [key, kind] of [
     ['same_as', 'same-as'],
@@ -330,7 +411,10 @@ function compileCall(
       const tensor = resolveTensor(expect.output.tensor, options.fixturesDir, `${ptr}/expect/output/tensor`);
       const needed = (elementCount(tensor.dims) ?? 0) * ELEMENT_SIZE[tensor.type];
       if (needed !== tensor.bytes.byteLength) throw new CompileError('expected tensor bytes do not match its dims', `${ptr}/expect/output/tensor`);
-      checks.push({ kind: 'output-tensor', line, step: index, tensor, tolerance: expect.output.tolerance, writtenLine: resultLine });
+      if (legacyGetOutput && ELEMENT_SIZE[tensor.type] !== LEGACY_ELEMENT_SIZE) {
+        throw new DialectUnsupported(dialect.name, `it expects a ${tensor.type} output: the legacy get_output returns 4-byte (f32) elements only`, `${ptr}/expect/output/tensor`);
+      }
+      checks.push({ kind: 'output-tensor', line, step: index, tensor, tolerance: expect.output.tolerance, writtenLine: resultLine, ...(legacyGetOutput ? { writtenUnit: LEGACY_ELEMENT_SIZE } : {}) });
     } else if (expect.output.text !== undefined) {
       checks.push({ kind: 'output-text', line, step: index, text: expect.output.text, writtenLine: resultLine });
     }

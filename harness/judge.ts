@@ -67,8 +67,10 @@ function evaluate(check: Check, line: StepLine, all: Map<number, StepLine>, dial
     }
     case 'result': {
       const v = u32OfHex(line.hex);
-      const observed = v === undefined ? 'nothing' : v === fillU32 ? 'unchanged' : String(v);
-      const ok = check.expect === 'unchanged' ? v === fillU32 : check.expect === 'written' ? v !== undefined && v !== fillU32 : v === check.expect;
+      // what the buffer held before the call: the sentinel, or (wamr-legacy get_output) the in/out size preset
+      const initial = check.initialLine === undefined ? fillU32 : u32OfHex(all.get(check.initialLine)?.hex);
+      const observed = v === undefined ? 'nothing' : v === initial ? 'unchanged' : String(v);
+      const ok = check.expect === 'unchanged' ? v !== undefined && v === initial : check.expect === 'written' ? v !== undefined && v !== initial : v === check.expect;
       return { ...base, what: 'result pointer', ok, expected: String(check.expect), observed };
     }
     case 'same-as':
@@ -87,8 +89,11 @@ function evaluate(check: Check, line: StepLine, all: Map<number, StepLine>, dial
       const written = u32OfHex(all.get(check.writtenLine ?? -1)?.hex);
       const expectedBytes = check.tensor.bytes;
       const observedBytes = Buffer.from(line.hex ?? '', 'hex');
-      if (written !== undefined && written !== expectedBytes.byteLength) {
-        return { ...base, what: 'output bytes written', ok: false, expected: String(expectedBytes.byteLength), observed: String(written) };
+      // the written count is in bytes, or (wamr-legacy get_output) in 4-byte elements
+      const unit = check.writtenUnit ?? 1;
+      if (written !== undefined && written * unit !== expectedBytes.byteLength) {
+        const what = unit === 1 ? 'output bytes written' : `output elements written (${unit}-byte)`;
+        return { ...base, what, ok: false, expected: String(expectedBytes.byteLength / unit), observed: String(written) };
       }
       if (observedBytes.byteLength < expectedBytes.byteLength) {
         return { ...base, what: 'output tensor', ok: false, expected: `${expectedBytes.byteLength} bytes`, observed: `${observedBytes.byteLength} bytes` };

@@ -2,12 +2,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIALECTS } from '../reference-host/abi/dialects.js';
+import { DIALECTS, WASI_EPHEMERAL_NN, WASI_NN_LEGACY } from '../reference-host/abi/dialects.js';
 import type { Capabilities, GuestJob, RuntimeAdapter } from '../runtimes/adapter.js';
 import type { LoadedCase } from './case-types.js';
-import { GUEST_CASE_DIR, GUEST_FIXTURES_DIR, compileCase } from './compile.js';
+import { DialectUnsupported, GUEST_CASE_DIR, GUEST_FIXTURES_DIR, compileCase, type CompiledCase } from './compile.js';
 import { judge, type CaseVerdict } from './judge.js';
-import { guestWasm } from './repo-paths.js';
+import { driverWasm } from './repo-paths.js';
 
 export interface CaseResult extends CaseVerdict {
   id: string;
@@ -33,12 +33,12 @@ function unmetRequirement(loaded: LoadedCase, runtime: RuntimeAdapter, caps: Cap
 
 const nnImportsCache = new Map<string, string[]>();
 
-/** The `wasi_ephemeral_nn` functions a guest .wasm imports. */
+/** The wasi-nn functions a guest .wasm imports (from `wasi_ephemeral_nn` or WAMR's legacy `wasi_nn`). */
 export function nnImports(wasm: string): string[] {
   let names = nnImportsCache.get(wasm);
   if (!names) {
     const module = new WebAssembly.Module(readFileSync(wasm));
-    names = WebAssembly.Module.imports(module).filter((i) => i.module === 'wasi_ephemeral_nn').map((i) => i.name);
+    names = WebAssembly.Module.imports(module).filter((i) => i.module === WASI_EPHEMERAL_NN || i.module === WASI_NN_LEGACY).map((i) => i.name);
     nnImportsCache.set(wasm, names);
   }
   return names;
@@ -59,11 +59,17 @@ export async function runCase(loaded: LoadedCase, runtime: RuntimeAdapter, caps:
   const unmet = unmetRequirement(loaded, runtime, caps);
   if (unmet) return done({ status: 'UNSUPPORTED', message: unmet, checks: [], calls: [] });
 
-  const compiled = compileCase(c, { fixturesDir: options.fixturesDir, dialect: runtime.dialect });
+  let compiled: CompiledCase;
+  try {
+    compiled = compileCase(c, { fixturesDir: options.fixturesDir, dialect: runtime.dialect });
+  } catch (e) {
+    if (e instanceof DialectUnsupported) return done({ status: 'UNSUPPORTED', message: e.message, checks: [], calls: [] });
+    throw e;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-case-'));
   try {
     const job: GuestJob = {
-      wasm: guestWasm(compiled.guest),
+      wasm: driverWasm(compiled.guest),
       args: [`${GUEST_CASE_DIR}/steps.txt`],
       preopens: { [GUEST_FIXTURES_DIR]: options.fixturesDir, [GUEST_CASE_DIR]: dir },
       preloads: compiled.preloads.map((p) => ({ name: p.name, encoding: p.encoding, target: p.target, paths: p.fixtures.map((f) => join(options.fixturesDir, f)) })),

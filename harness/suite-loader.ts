@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Case, CaseFile, LoadedCase } from './case-types.js';
-import { CompileError, compileCase } from './compile.js';
+import { CompileError, DialectUnsupported, compileCase } from './compile.js';
 import { DIALECT_NAMES } from '../reference-host/abi/dialects.js';
 
 export class SuiteError extends Error {
@@ -79,13 +79,20 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedCase[] {
   const file = data as CaseFile;
   return file.cases.map((c: Case, i) => {
     const pointer = `/cases/${i}`;
-    for (const dialect of c.requires?.dialects ?? DIALECT_NAMES) {
+    // a dialect that cannot express the case makes it UNSUPPORTED there; one that expresses it nowhere is a mistake
+    const unsupported: DialectUnsupported[] = [];
+    const dialects = c.requires?.dialects ?? DIALECT_NAMES;
+    for (const dialect of dialects) {
       try {
         compileCase(c, { fixturesDir: options.fixturesDir, dialect: dialect as (typeof DIALECT_NAMES)[number] });
       } catch (e) {
         if (e instanceof CompileError) throw new SuiteError(name, `${pointer}${e.pointer}`, `case ${c.id}: ${e.message}`);
-        throw e;
+        if (e instanceof DialectUnsupported) unsupported.push(e);
+        else throw e;
       }
+    }
+    if (unsupported.length === dialects.length && unsupported[0]) {
+      throw new SuiteError(name, `${pointer}${unsupported[0].pointer}`, `case ${c.id}: no dialect it may run under can express it: ${unsupported.map((u) => `${u.dialect}: ${u.reason}`).join('; ')}`);
     }
     return { suite: file.suite, file: name, pointer, case: c };
   });

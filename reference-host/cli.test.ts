@@ -3,7 +3,7 @@
  * the driver (guests/examples). Needs `npm run build` first (npm test does it).
  */
 import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { evaluate, makeTensor } from '../fixtures/gen/evaluator.js';
 import { families } from '../fixtures/gen/families.js';
 import { REPO_ROOT } from '../harness/repo-paths.js';
 import { createBackends } from './backends/index.js';
+import { withoutCustomSection } from './abi/test-modules.js';
 import { parseRunArgs } from './cli.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'wasi-nn-host.js');
@@ -96,7 +97,7 @@ describe('wasi-nn-host run', () => {
     [['run', '--frobnicate', BASICS], 'wasi-nn-host: unknown option --frobnicate'],
     [['run', '--dir', '/no/such/dir', BASICS], 'wasi-nn-host: --dir /no/such/dir: /no/such/dir is not a directory'],
     [['run', '--nn-preload', 'm:onnx:cpu:/no/such.onnx', BASICS], 'wasi-nn-host: --nn-preload m: no such file /no/such.onnx'],
-    [['run', '--nn-dialect', 'wasmtime', BASICS], 'wasi-nn-host: --nn-dialect wasmtime: expected one of witx, wamr'],
+    [['run', '--nn-dialect', 'wasmtime', BASICS], 'wasi-nn-host: --nn-dialect wasmtime: expected one of witx, wasmedge, wamr, wamr-2.1, witx-2020, wamr-legacy'],
     [['run', 'package.json'], /^wasi-nn-host: package.json is not a valid WebAssembly module/],
     [['frobnicate'], /^wasi-nn-host: unknown command frobnicate\nusage:/],
   ])('a usage error %j is one line and exit 2', async (args, message) => {
@@ -105,6 +106,112 @@ describe('wasi-nn-host run', () => {
     if (typeof message === 'string') expect(r.stderr).toBe(message);
     else expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('wasi-nn-host run: ABI dialects', () => {
+  const DRIVER = (d: string) => join(REPO_ROOT, 'guests', 'driver', `${d}.wasm`);
+  const golden = JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures', 'goldens', 'affine_relu.json'), 'utf8')) as { cases: { inputs: { hex: string }[]; outputs: { hex: string }[] }[] };
+  const inputHex = golden.cases[0]!.inputs[0]!.hex;
+  const outputHex = golden.cases[0]!.outputs[0]!.hex;
+  const script = (lines: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-dialect-'));
+    writeFileSync(join(dir, 'steps.txt'), `${lines.join('\n')}\n`);
+    return dir;
+  };
+  const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  /** load, init, set_input, compute and get_output of affine_relu ([1,4] f32 → [1,3] f32) through WAMR's legacy wasi_nn layouts */
+  const LEGACY = [
+    'file m /m/affine_relu.onnx',
+    'alloc b 8', 'u32 b 0 @m', 'u32 b 4 %m',
+    // graph_builder_array {buf, size}
+    'alloc arr 8', 'u32 arr 0 @b', 'u32 arr 4 1',
+    'alloc g 4 170', 'call load @arr 1 0 @g',
+    'alloc c 4 170', 'call init_execution_context $g @c',
+    // tensor_dimensions {buf, size} and the 12-byte tensor {dimensions, type fp32 = 1, data}
+    'alloc dims 8', 'u32 dims 0 1', 'u32 dims 4 4',
+    'alloc td 8', 'u32 td 0 @dims', 'u32 td 4 2',
+    'alloc data 16', `hex data 0 ${inputHex}`,
+    'alloc t 12', 'u32 t 0 @td', 'u32 t 4 1', 'u32 t 8 @data',
+    'call set_input $c 0 @t',
+    'call compute $c',
+    // *inout_size: 8 bytes of capacity (too small), then 16
+    'alloc out 16 170', 'alloc n 4', 'u32 n 0 8',
+    'call get_output $c 0 @out @n', 'dump n 0 4', 'dump out 0 16',
+    'u32 n 0 16',
+    'call get_output $c 0 @out @n', 'dump n 0 4', 'dump out 0 12',
+  ];
+
+  it('runs the wamr-legacy driver end to end on an ONNX model, chosen by its custom section', async () => {
+    const dir = script(LEGACY);
+    const r = await host(['run', '--nn-trace', '--dir', 'fixtures/onnx::/m', '--dir', `${dir}::/s`, DRIVER('wamr-legacy'), '/s/steps.txt']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe("wasi-nn: dialect wamr-legacy (from the guest's wasi-nn.dialect custom section)");
+    const out = lines(r.stdout);
+    const calls = out.filter((l) => l.op === 'call').map((l) => [l.fn, (l.args as number[]).length, l.errno]);
+    expect(calls).toEqual([
+      ['load', 4, 0],
+      ['init_execution_context', 2, 0],
+      ['set_input', 3, 0],
+      ['compute', 1, 0],
+      ['get_output', 4, 7],
+      ['get_output', 4, 0],
+    ]);
+    const dumps = out.filter((l) => l.op === 'dump').map((l) => l.hex);
+    expect(dumps).toEqual(['03000000', 'aa'.repeat(16), '03000000', outputHex]); // 3 f32 elements needed, then written
+    expect(out.at(-1)).toEqual({ done: true, steps: LEGACY.length });
+  });
+
+  it('picks wamr-legacy from the imports of a legacy guest without the section', async () => {
+    const dir = script(LEGACY);
+    const bare = join(dir, 'legacy-guest.wasm');
+    writeFileSync(bare, withoutCustomSection(readFileSync(DRIVER('wamr-legacy')), 'wasi-nn.dialect'));
+    const r = await host(['run', '--nn-trace', '--dir', 'fixtures/onnx::/m', '--dir', `${dir}::/s`, bare, '/s/steps.txt']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe("wasi-nn: dialect wamr-legacy (from the guest's imports: module wasi_nn)");
+    expect(lines(r.stdout).filter((l) => l.op === 'call').map((l) => l.errno)).toEqual([0, 0, 0, 0, 7, 0]);
+  });
+
+  it('refuses to serve a legacy guest as witx, naming the import module, exit 2', async () => {
+    const r = await host(['run', '--nn-dialect', 'witx', DRIVER('wamr-legacy'), '/nothing']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^wasi-nn-host: hint: the guest says it was built for the wamr-legacy dialect \(wasi-nn\.dialect section\) but is served witx, as asked\nwasi-nn-host: .*wamr-legacy\.wasm cannot be served: it imports wasi_nn\.\w+, but the witx dialect \(as asked\) is served as module wasi_ephemeral_nn$/);
+  });
+
+  it('hints at witx-2020 when a witx guest passes an old u8 tensor (type 2 with product(dims) × 1 bytes), and witx-2020 runs it', async () => {
+    // a u8 [1,4] tensor the old way (u8 = 2) into the f32 model: under witx, 2 is f64 and 4 bytes cannot be [1,4] of f64
+    const steps = [
+      'file m /m/affine_relu.onnx', 'alloc b 8', 'u32 b 0 @m', 'u32 b 4 %m',
+      'alloc g 4', 'call load @b 1 1 0 @g', 'alloc c 4', 'call init_execution_context $g @c',
+      'alloc dims 8', 'u32 dims 0 1', 'u32 dims 4 4', 'alloc data 4', 'hex data 0 01020304',
+      'alloc t 20', 'u32 t 0 @dims', 'u32 t 4 2', 'u32 t 8 2', 'u32 t 12 @data', 'u32 t 16 4',
+      'call set_input $c 0 @t',
+    ];
+    const dir = script(steps);
+    const witx = await host(['run', '--dir', 'fixtures/onnx::/m', '--dir', `${dir}::/s`, DRIVER('witx'), '/s/steps.txt']);
+    expect(witx.exitCode).toBe(0);
+    expect(lines(witx.stdout).find((l) => l.fn === 'set_input')?.errno).toBe(1);
+    expect(witx.stderr).toBe(
+      'wasi-nn-host: hint: tensor type 2 is f64 in the witx dialect, but 4 bytes is what u8 (2 in old witx (u8 = 2, i32 = 3: wasi-nn crate ≤ 0.5, wasmtime ≤ 14, WasmEdge ≤ 0.14)) needs: if the guest was built for that numbering, run it with --nn-dialect witx-2020',
+    );
+    const old = await host(['run', '--nn-dialect', 'witx-2020', '--nn-trace', '--dir', 'fixtures/onnx::/m', '--dir', `${dir}::/s`, DRIVER('witx'), '/s/steps.txt']);
+    // the size now fits (u8 [1,4]); the f32 model refuses the type, which is the model's answer, not the ABI's
+    expect(lines(old.stdout).find((l) => l.fn === 'set_input')?.errno).toBe(1);
+    expect(old.stderr).toMatch(/wasi-nn: set_input → invalid_argument: (?!tensor data is)/);
+    expect(old.stderr).not.toMatch(/hint: tensor type/);
+  });
+
+  it('refuses a guest whose wasi-nn.dialect section names no known dialect unless --nn-dialect is given', async () => {
+    const dir = script(['alloc a 4']);
+    const odd = join(dir, 'odd.wasm');
+    const bytes = withoutCustomSection(readFileSync(DRIVER('witx')), 'wasi-nn.dialect');
+    writeFileSync(odd, Buffer.concat([bytes, Buffer.from([0, 21, 15, ...Buffer.from('wasi-nn.dialect'), ...Buffer.from('wasmt')])]));
+    const r = await host(['run', odd, '/nothing']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/custom section names "wasmt", which is not a dialect this host knows .*; pass a dialect \(--nn-dialect\) to run it anyway$/);
+    const forced = await host(['run', '--nn-dialect', 'witx', '--dir', `${dir}::/s`, odd, '/s/steps.txt']);
+    expect(forced.exitCode).toBe(0);
+    expect(forced.stderr).toMatch(/^wasi-nn-host: hint: the dialect was given, so the guest's wasi-nn.dialect section is ignored: its wasi-nn.dialect custom section names "wasmt"/);
   });
 });
 

@@ -1,13 +1,17 @@
 /**
  * `wasi-nn-host`: the reference host as a standalone runtime, like `iwasm` or `wasmtime run`.
  *   wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload SPEC]...
- *                    [--nn-dialect witx|wamr] [--nn-trace] [--target-policy strict|fallback] GUEST.wasm [ARGS...]
+ *                    [--nn-dialect DIALECT] [--nn-trace] [--target-policy strict|fallback] GUEST.wasm [ARGS...]
  *   wasi-nn-host doctor [--json]
  * Guest stdio and exit status pass through. A usage error is one line on stderr and exit 2.
+ * Without --nn-dialect the guest is served the dialect of its `wasi-nn.dialect` custom section,
+ * else the one its imports point at, else witx (abi/select-dialect.ts); hints that it may have
+ * been built for another dialect go to stderr as `wasi-nn-host: hint: ...`.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DIALECT_NAMES, isDialectName, type DialectName } from './abi/dialects.js';
+import type { DialectChoice } from './abi/select-dialect.js';
 import { parsePreloadSpec, type NamedGraphSpec } from './core/named-graphs.js';
 import { TARGET_POLICIES, type GraphInfo, type TargetPolicy } from './core/nn-host.js';
 import { doctor } from './doctor.js';
@@ -25,11 +29,17 @@ export interface RunCommand {
   preopens: Record<string, string>;
   env: Record<string, string>;
   preloads: NamedGraphSpec[];
-  dialect: DialectName;
+  /** undefined: chosen per guest (custom section, imports, witx) */
+  dialect: DialectName | undefined;
   /** print every wasi-nn call's result and reason on stderr */
   trace: boolean;
   /** a target the engine or machine lacks: strict → unsupported_operation, fallback → cpu */
   targetPolicy: TargetPolicy;
+}
+
+/** The --nn-trace line for the dialect a guest is served: `wasi-nn: dialect wamr-legacy (from the guest's imports: module wasi_nn)`. */
+export function formatDialectTrace(choice: DialectChoice): string {
+  return `wasi-nn: dialect ${choice.dialect.name} (${choice.reason})`;
 }
 
 /** The --nn-trace line for a new graph handle: engine, detection, and the device it really runs on. */
@@ -41,7 +51,7 @@ export function formatGraphTrace(handle: number, info: GraphInfo): string {
 
 /** Parses the arguments after `run`. Options stop at the first non-option (the guest). */
 export function parseRunArgs(argv: readonly string[]): RunCommand {
-  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: 'witx', trace: false, targetPolicy: 'strict' };
+  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: undefined, trace: false, targetPolicy: 'strict' };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
@@ -144,15 +154,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
-  const host = new ReferenceHost({ dialect: cmd.dialect, preloads: cmd.preloads, targetPolicy: cmd.targetPolicy });
+  const host = new ReferenceHost({ ...(cmd.dialect ? { dialect: cmd.dialect } : {}), preloads: cmd.preloads, targetPolicy: cmd.targetPolicy });
   try {
     const result = await host.run({
       wasm: cmd.wasm,
       args: cmd.args,
       env: cmd.env,
       preopens: cmd.preopens,
+      onHint: (hint) => process.stderr.write(`wasi-nn-host: hint: ${hint}\n`),
       ...(cmd.trace
         ? {
+            onDialect: (choice) => process.stderr.write(`${formatDialectTrace(choice)}\n`),
             onNnCall: (t) => process.stderr.write(`wasi-nn: ${t.fn} → ${t.errno}${t.message ? `: ${t.message}` : ''}\n`),
             onGraph: (handle, info) => process.stderr.write(`${formatGraphTrace(handle, info)}\n`),
           }

@@ -12,6 +12,7 @@ import { withAutodetect } from './detect/autodetect-backend.js';
 import { runGuest, type GuestResult, type GuestRun } from './wasi/run-guest.js';
 
 export interface ReferenceHostOptions {
+  /** the dialect every guest is served; undefined: each guest's own (custom section, else imports, else witx) */
   dialect?: DialectName;
   preloads?: readonly NamedGraphSpec[];
   backends?: ReadonlyMap<Encoding, Backend>;
@@ -20,14 +21,14 @@ export interface ReferenceHostOptions {
 }
 
 export class ReferenceHost {
-  readonly dialect: DialectName;
+  readonly dialect: DialectName | undefined;
   readonly backends: ReadonlyMap<Encoding, Backend>;
   readonly registry = new NamedGraphRegistry();
   readonly targetPolicy: TargetPolicy;
 
   constructor(options: ReferenceHostOptions = {}) {
-    this.dialect = options.dialect ?? 'witx';
-    if (!DIALECTS[this.dialect]) throw new Error(`unknown dialect ${this.dialect}`);
+    this.dialect = options.dialect;
+    if (this.dialect !== undefined && !DIALECTS[this.dialect]) throw new Error(`unknown dialect ${this.dialect}`);
     // the engines, plus the autodetect entry (reference-host/detect) that routes to them
     this.backends = withAutodetect(options.backends ?? createBackends());
     this.targetPolicy = options.targetPolicy ?? 'strict';
@@ -42,8 +43,9 @@ export class ReferenceHost {
   /** `onGraph` is told about every graph handle: its engine, detection and the device it runs on. */
   run(run: Omit<GuestRun, 'dialect'> & { dialect?: DialectName; onGraph?: (handle: number, info: GraphInfo) => void }): Promise<GuestResult> {
     const { onGraph, ...guest } = run;
+    const dialect = run.dialect ?? this.dialect;
     return runGuest(
-      { ...guest, dialect: run.dialect ?? this.dialect },
+      { ...guest, ...(dialect === undefined ? {} : { dialect }) },
       { backends: this.backends, registry: this.registry, targetPolicy: this.targetPolicy, ...(onGraph ? { onGraph } : {}) },
     );
   }

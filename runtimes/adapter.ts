@@ -2,7 +2,7 @@
  * The one interface for runtimes. An adapter knows how to run one guest job on its runtime and
  * what that runtime can do; the harness never knows which runtime it is talking to.
  */
-import type { DialectName } from '../reference-host/abi/dialects.js';
+import { NN_FUNCTION_NAMES, SPEC_FUNCTIONS, type DialectName } from '../reference-host/abi/dialects.js';
 import type { Encoding, Target } from '../reference-host/core/types.js';
 import type { RunOutcome } from '../harness/judge.js';
 
@@ -43,10 +43,10 @@ export interface Capabilities {
   encodings: readonly Encoding[];
   targets: readonly Target[];
   preload: PreloadStyle;
-  /** the `wasi_ephemeral_nn` functions the runtime provides */
+  /** the wasi-nn functions the runtime provides (under the run's dialect: WAMR's legacy `wasi_nn` has its own six) */
   functions: readonly string[];
   /**
-   * What the runtime does with a guest importing a `wasi_ephemeral_nn` function it lacks:
+   * What the runtime does with a guest importing a wasi-nn function it lacks:
    * refuse to instantiate it (wasmtime, WasmEdge), or instantiate and trap when it is called (WAMR).
    */
   missingImports: 'refuse' | 'trap-on-call';
@@ -65,13 +65,6 @@ export interface RuntimeAdapter {
   execute(job: GuestJob): Promise<RunOutcome>;
 }
 
-/** The six functions of the witx spec, plus the extensions some runtimes add. */
-export const SPEC_FUNCTIONS = ['load', 'load_by_name', 'init_execution_context', 'set_input', 'compute', 'get_output'] as const;
-export const ALL_FUNCTIONS = [
-  ...SPEC_FUNCTIONS,
-  'load_by_name_with_config',
-  'compute_single',
-  'get_output_single',
-  'fini_single',
-  'unload',
-] as const;
+/** The six functions of the witx spec, plus the extensions some runtimes add (WAMR's load_by_name_with_config, WasmEdge's five). */
+export { SPEC_FUNCTIONS };
+export const ALL_FUNCTIONS = NN_FUNCTION_NAMES;

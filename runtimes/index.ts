@@ -20,5 +20,5 @@ export const RUNTIMES: Readonly<Record<string, RuntimeEntry>> = {
   'reference-cli': { defaultDialect: 'witx', inProcess: false, create: (d) => new ReferenceCliAdapter(d) },
   wamr: { defaultDialect: 'wamr', inProcess: false, create: (d) => new WamrAdapter(d) },
   wasmtime: { defaultDialect: 'witx', inProcess: false, create: (d) => new WasmtimeAdapter(d) },
-  wasmedge: { defaultDialect: 'witx', inProcess: false, create: (d) => new WasmedgeAdapter(d) },
+  wasmedge: { defaultDialect: 'wasmedge', inProcess: false, create: (d) => new WasmedgeAdapter(d) },
 };

@@ -2,7 +2,7 @@
 import type { GuestJob } from './adapter.js';
 
 export const SAMPLE_JOB: GuestJob = {
-  wasm: '/h/guests/driver/wasi_ephemeral_nn-core.wasm',
+  wasm: '/h/guests/driver/witx.wasm',
   args: ['/case/steps.txt', '--not-an-option'],
   preopens: { '/fixtures': '/h/fixtures', '/case': '/tmp/case-1', '/same': '/same' },
   env: { GREETING: 'hi there' },

@@ -4,8 +4,8 @@
  * It interprets the step script named by argv[1] and performs exactly the wasi-nn calls
  * the script asks for (hostile ones included), printing one JSON line per step. It never
  * judges what the host does; the harness does that. The step-script language, the output
- * format and the two builds (core, and ext with -DNN_EXT) are specified in guests/README.md,
- * which is the contract: change both together. Built by guests/build.sh.
+ * format and the builds (one per ABI dialect, chosen by -D flags below) are specified in
+ * guests/README.md, which is the contract: change both together. Built by guests/build.sh.
  */
 #define _POSIX_C_SOURCE 200809L /* getline */
 #include <errno.h>
@@ -20,11 +20,48 @@
 
 /* ---- wasi-nn imports: every parameter and result is an i32 ---------------------------- */
 
-#define NN_IMPORT(n) __attribute__((import_module("wasi_ephemeral_nn"), import_name(n)))
+/*
+ * One build per ABI dialect (guests/build.sh), chosen by -D flags:
+ *   NN_DIALECT="name"   the dialect's name, stored in the custom section `wasi-nn.dialect`
+ *   NN_MODULE="module"  the import module (default "wasi_ephemeral_nn"; WAMR legacy: "wasi_nn")
+ *   NN_LEGACY           WAMR legacy signatures: load(builder_array_ptr, encoding, target,
+ *                       graph_out) and get_output(ctx, index, out_ptr, inout_size_ptr)
+ *   NN_WITH_CONFIG      also import load_by_name_with_config (WAMR >= 2.2, WasmEdge)
+ *   NN_WASMEDGE         also import WasmEdge's compute_single, get_output_single, fini_single,
+ *                       unload and finalize_execution_context
+ */
+#ifndef NN_DIALECT
+#error "build with -DNN_DIALECT=\"name\" (see guests/build.sh)"
+#endif
+#ifndef NN_MODULE
+#define NN_MODULE "wasi_ephemeral_nn"
+#endif
 
+/* The custom section `wasi-nn.dialect` holds the dialect's name (no NUL), so a host can tell
+ * which numbering and layouts this build speaks without guessing from its imports. Written in
+ * assembly: clang 14 puts a variable with __attribute__((section(".custom_section.X"))) in the
+ * data section, not in a custom section (checked: the .wasm then has no custom section). */
+__asm__(".section \".custom_section.wasi-nn.dialect\",\"\",@\n"
+        ".ascii \"" NN_DIALECT "\"\n"
+        ".text\n");
+
+#define NN_IMPORT(n) __attribute__((import_module(NN_MODULE), import_name(n)))
+
+#ifdef NN_LEGACY
+#define LEGACY 1
+NN_IMPORT("load")
+uint32_t nn_load(uint32_t builder_array_ptr, uint32_t encoding, uint32_t target, uint32_t graph_out_ptr);
+NN_IMPORT("get_output")
+uint32_t nn_get_output(uint32_t ctx, uint32_t index, uint32_t out_ptr, uint32_t inout_size_ptr);
+#else
+#define LEGACY 0
 NN_IMPORT("load")
 uint32_t nn_load(uint32_t builders_ptr, uint32_t builders_len, uint32_t encoding, uint32_t target,
                  uint32_t graph_out_ptr);
+NN_IMPORT("get_output")
+uint32_t nn_get_output(uint32_t ctx, uint32_t index, uint32_t out_ptr, uint32_t out_max_bytes,
+                       uint32_t written_out_ptr);
+#endif
 NN_IMPORT("load_by_name")
 uint32_t nn_load_by_name(uint32_t name_ptr, uint32_t name_len, uint32_t graph_out_ptr);
 NN_IMPORT("init_execution_context")
@@ -33,14 +70,18 @@ NN_IMPORT("set_input")
 uint32_t nn_set_input(uint32_t ctx, uint32_t index, uint32_t tensor_ptr);
 NN_IMPORT("compute")
 uint32_t nn_compute(uint32_t ctx);
-NN_IMPORT("get_output")
-uint32_t nn_get_output(uint32_t ctx, uint32_t index, uint32_t out_ptr, uint32_t out_max_bytes,
-                       uint32_t written_out_ptr);
 
-#ifdef NN_EXT
+#ifdef NN_WITH_CONFIG
+#define HAVE_CONFIG 1
 NN_IMPORT("load_by_name_with_config")
 uint32_t nn_load_by_name_with_config(uint32_t name_ptr, uint32_t name_len, uint32_t config_ptr,
                                      uint32_t config_len, uint32_t graph_out_ptr);
+#else
+#define HAVE_CONFIG 0
+#endif
+
+#ifdef NN_WASMEDGE
+#define HAVE_WASMEDGE 1
 NN_IMPORT("compute_single")
 uint32_t nn_compute_single(uint32_t ctx);
 NN_IMPORT("get_output_single")
@@ -50,9 +91,10 @@ NN_IMPORT("fini_single")
 uint32_t nn_fini_single(uint32_t ctx);
 NN_IMPORT("unload")
 uint32_t nn_unload(uint32_t graph);
-#define HAVE_EXT 1
+NN_IMPORT("finalize_execution_context")
+uint32_t nn_finalize_execution_context(uint32_t ctx);
 #else
-#define HAVE_EXT 0
+#define HAVE_WASMEDGE 0
 #endif
 
 enum {
@@ -67,43 +109,53 @@ enum {
   F_GET_OUTPUT_SINGLE,
   F_FINI_SINGLE,
   F_UNLOAD,
+  F_FINALIZE_EXECUTION_CONTEXT,
   F_COUNT
 };
 
 static const struct {
   const char *name;
   unsigned arity;
-  int ext; /* only imported by the ext build */
+  int imported; /* whether this build imports it */
 } FNS[F_COUNT] = {
-    {"load", 5, 0},
-    {"load_by_name", 3, 0},
-    {"init_execution_context", 2, 0},
-    {"set_input", 3, 0},
-    {"compute", 1, 0},
-    {"get_output", 5, 0},
-    {"load_by_name_with_config", 5, 1},
-    {"compute_single", 1, 1},
-    {"get_output_single", 5, 1},
-    {"fini_single", 1, 1},
-    {"unload", 1, 1},
+    {"load", LEGACY ? 4 : 5, 1},
+    {"load_by_name", 3, 1},
+    {"init_execution_context", 2, 1},
+    {"set_input", 3, 1},
+    {"compute", 1, 1},
+    {"get_output", LEGACY ? 4 : 5, 1},
+    {"load_by_name_with_config", 5, HAVE_CONFIG},
+    {"compute_single", 1, HAVE_WASMEDGE},
+    {"get_output_single", 5, HAVE_WASMEDGE},
+    {"fini_single", 1, HAVE_WASMEDGE},
+    {"unload", 1, HAVE_WASMEDGE},
+    {"finalize_execution_context", 1, HAVE_WASMEDGE},
 };
 
 #define MAX_ARITY 5
 
 static uint32_t do_call(int f, const uint32_t *a) {
   switch (f) {
+#ifdef NN_LEGACY
+  case F_LOAD: return nn_load(a[0], a[1], a[2], a[3]);
+  case F_GET_OUTPUT: return nn_get_output(a[0], a[1], a[2], a[3]);
+#else
   case F_LOAD: return nn_load(a[0], a[1], a[2], a[3], a[4]);
+  case F_GET_OUTPUT: return nn_get_output(a[0], a[1], a[2], a[3], a[4]);
+#endif
   case F_LOAD_BY_NAME: return nn_load_by_name(a[0], a[1], a[2]);
   case F_INIT_EXECUTION_CONTEXT: return nn_init_execution_context(a[0], a[1]);
   case F_SET_INPUT: return nn_set_input(a[0], a[1], a[2]);
   case F_COMPUTE: return nn_compute(a[0]);
-  case F_GET_OUTPUT: return nn_get_output(a[0], a[1], a[2], a[3], a[4]);
-#ifdef NN_EXT
+#ifdef NN_WITH_CONFIG
   case F_LOAD_BY_NAME_WITH_CONFIG: return nn_load_by_name_with_config(a[0], a[1], a[2], a[3], a[4]);
+#endif
+#ifdef NN_WASMEDGE
   case F_COMPUTE_SINGLE: return nn_compute_single(a[0]);
   case F_GET_OUTPUT_SINGLE: return nn_get_output_single(a[0], a[1], a[2], a[3], a[4]);
   case F_FINI_SINGLE: return nn_fini_single(a[0]);
   case F_UNLOAD: return nn_unload(a[0]);
+  case F_FINALIZE_EXECUTION_CONTEXT: return nn_finalize_execution_context(a[0]);
 #endif
   default: abort(); /* unreachable: checked by the caller */
   }
@@ -444,7 +496,7 @@ static void op_call(unsigned long step, char **tok, size_t ntok) {
   for (int i = 0; i < F_COUNT; i++)
     if (strcmp(tok[1], FNS[i].name) == 0) f = i;
   if (f < 0) fail(step, "unknown function '%.64s'", tok[1]);
-  if (FNS[f].ext && !HAVE_EXT) fail(step, "function '%s' is not imported by this (core) build", FNS[f].name);
+  if (!FNS[f].imported) fail(step, "function '%s' is not imported by this (%s) build", FNS[f].name, NN_DIALECT);
   if (ntok - 2 != FNS[f].arity)
     fail(step, "call %s takes %u arguments, got %zu", FNS[f].name, FNS[f].arity, ntok - 2);
   uint32_t a[MAX_ARITY] = {0};

@@ -213,6 +213,12 @@ export class NnHost {
     if (!entry.shared) this.retired.push(entry.graph);
   }
 
+  /** Frees an execution context (WasmEdge's finalize_execution_context); its handle is invalid afterwards. */
+  finalizeExecutionContext(ctx: number): void {
+    const { context } = this.contexts.remove(ctx);
+    guarded('finalize_execution_context', () => context.dispose());
+  }
+
   /** Releases every engine object this instance owns (shared named graphs stay). */
   dispose(): void {
     for (const { context } of this.contexts.values()) context.dispose();

@@ -107,7 +107,7 @@ describe('target policy', () => {
   });
 
   it('the CLI parses --target-policy and refuses other values', () => {
-    const wasm = join(REPO_ROOT, 'guests', 'driver', 'wasi_ephemeral_nn-core.wasm');
+    const wasm = join(REPO_ROOT, 'guests', 'driver', 'witx.wasm');
     expect(parseRunArgs([wasm]).targetPolicy).toBe('strict');
     expect(parseRunArgs(['--target-policy', 'fallback', wasm]).targetPolicy).toBe('fallback');
     expect(parseRunArgs(['--target-policy=strict', wasm]).targetPolicy).toBe('strict');
@@ -150,7 +150,7 @@ describe('doctor', () => {
 describe('the CLIs (built)', () => {
   const HOST = join(REPO_ROOT, 'bin', 'wasi-nn-host.js');
   const CONF = join(REPO_ROOT, 'bin', 'wasi-nn-conformance.js');
-  const DRIVER = join(REPO_ROOT, 'guests', 'driver', 'wasi_ephemeral_nn-core.wasm');
+  const DRIVER = join(REPO_ROOT, 'guests', 'driver', 'witx.wasm');
   const script = (encoding: number, target: number) => {
     const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-autodetect-'));
     const path = join(dir, 'steps.txt');

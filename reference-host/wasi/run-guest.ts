@@ -4,8 +4,11 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { WASI } from 'node:wasi';
-import { DIALECTS, type DialectName } from '../abi/dialects.js';
-import { WASI_EPHEMERAL_NN, createWasiEphemeralNn, type NnCallTrace } from '../abi/wasi-ephemeral-nn.js';
+import { WASI_EPHEMERAL_NN, WASI_NN_LEGACY, type DialectName } from '../abi/dialects.js';
+import type { NnCallTrace, NnImportOptions, NnImports } from '../abi/nn-abi.js';
+import { DialectSectionError, chooseDialect, moduleMismatch, type DialectChoice } from '../abi/select-dialect.js';
+import { createWasiEphemeralNn } from '../abi/wasi-ephemeral-nn.js';
+import { createWasiNnLegacy } from '../abi/wasi-nn-legacy.js';
 import type { Backend } from '../backends/backend.js';
 import type { NamedGraphRegistry } from '../core/named-graphs.js';
 import { NnHost, type NnHostOptions } from '../core/nn-host.js';
@@ -22,17 +25,23 @@ export interface GuestRun {
   env?: Readonly<Record<string, string>>;
   /** guest path → host path */
   preopens?: Readonly<Record<string, string>>;
+  /** the explicit dialect; undefined: from the guest's custom section, else its imports, else witx (abi/select-dialect.ts) */
   dialect?: DialectName;
   /** file descriptors the guest's stdio goes to (default: this process's) */
   stdin?: number;
   stdout?: number;
   stderr?: number;
   onNnCall?: (trace: NnCallTrace) => void;
+  /** told the dialect chosen, before the guest starts */
+  onDialect?: (choice: DialectChoice) => void;
+  /** told each hint once: the choice or the guest's arguments suggest another dialect */
+  onHint?: (hint: string) => void;
 }
 
 export interface GuestResult {
   exitCode: number;
   trap?: TrapReport;
+  dialect: DialectChoice;
 }
 
 /** A guest that cannot start: unreadable or invalid module, or an import we do not provide. */
@@ -40,7 +49,7 @@ export class GuestLoadError extends Error {
   override name = 'GuestLoadError';
 }
 
-const SUPPORTED_MODULES = new Set(['wasi_snapshot_preview1', WASI_EPHEMERAL_NN]);
+const SUPPORTED_MODULES = new Set(['wasi_snapshot_preview1', WASI_EPHEMERAL_NN, WASI_NN_LEGACY]);
 const compiled = new Map<string, { mtimeMs: number; size: number; module: WebAssembly.Module }>();
 
 function compile(path: string): WebAssembly.Module {
@@ -97,6 +106,17 @@ export async function runGuest(run: GuestRun, environment: GuestEnvironment): Pr
   // engines with an async start-up (LiteRT) get it here, so every wasi-nn call stays synchronous
   await Promise.all([...environment.backends.values()].map((b) => b.prepare?.()));
   const module = compile(run.wasm);
+  let choice: DialectChoice;
+  try {
+    choice = chooseDialect(module, run.dialect);
+  } catch (e) {
+    if (e instanceof DialectSectionError) throw new GuestLoadError(`${run.wasm}: ${e.message}; pass a dialect (--nn-dialect) to run it anyway`);
+    throw e;
+  }
+  run.onDialect?.(choice);
+  for (const hint of choice.hints) run.onHint?.(hint);
+  const mismatch = moduleMismatch(module, choice);
+  if (mismatch) throw new GuestLoadError(`${run.wasm} cannot be served: ${mismatch}`);
   const wasi = new WASI({
     version: 'preview1',
     args: [run.wasm, ...(run.args ?? [])],
@@ -109,20 +129,23 @@ export async function runGuest(run: GuestRun, environment: GuestEnvironment): Pr
   });
   const host = new NnHost(environment);
   let memory: WebAssembly.Memory | undefined;
-  const nn = createWasiEphemeralNn({
+  const nnOptions: NnImportOptions = {
     host,
-    dialect: DIALECTS[run.dialect ?? 'witx'],
+    dialect: choice.dialect,
     memory: () => {
       if (!memory) throw new Error('the guest exports no memory');
       return memory;
     },
     ...(run.onNnCall ? { onCall: run.onNnCall } : {}),
-  });
+    ...(run.onHint ? { onHint: run.onHint } : {}),
+  };
+  // one host (NnHost) behind either import module; only the layouts differ
+  const nn: NnImports = choice.dialect.module === WASI_NN_LEGACY ? createWasiNnLegacy(nnOptions) : createWasiEphemeralNn(nnOptions);
   let instance: WebAssembly.Instance;
   try {
     instance = await WebAssembly.instantiate(module, {
       wasi_snapshot_preview1: viaJsWrappers(wasi.wasiImport),
-      [WASI_EPHEMERAL_NN]: nn,
+      [choice.dialect.module]: nn,
     });
   } catch (e) {
     host.dispose();
@@ -131,11 +154,11 @@ export async function runGuest(run: GuestRun, environment: GuestEnvironment): Pr
   const exported = instance.exports.memory;
   if (exported instanceof WebAssembly.Memory) memory = exported;
   try {
-    return { exitCode: wasi.start(instance) };
+    return { exitCode: wasi.start(instance), dialect: choice };
   } catch (e) {
     const trap = trapReport(e);
     if (!trap) throw e;
-    return { exitCode: TRAP_EXIT_CODE, trap };
+    return { exitCode: TRAP_EXIT_CODE, trap, dialect: choice };
   } finally {
     host.dispose();
   }

@@ -13,16 +13,16 @@ describe('reference-cli command', () => {
           '--dir', '/h/fixtures::/fixtures', '--dir', '/tmp/case-1::/case', '--dir', '/same::/same',
           '--env', 'GREETING=hi there',
           '--nn-preload', 'affine:onnx:cpu:/h/fixtures/onnx/affine_relu.onnx',
-          '--', '/h/guests/driver/wasi_ephemeral_nn-core.wasm', '/case/steps.txt', '--not-an-option',
+          '--', '/h/guests/driver/witx.wasm', '/case/steps.txt', '--not-an-option',
         ],
         env: {},
         stage: [],
       },
     });
   });
-  it('is available once dist/ is built, speaking both dialects', async () => {
+  it('is available once dist/ is built, speaking every dialect', async () => {
     const a = new ReferenceCliAdapter();
     expect(await a.detect()).toMatchObject({ available: true, path: process.execPath });
-    expect((await a.capabilities()).dialects).toEqual(['witx', 'wamr']);
+    expect((await a.capabilities()).dialects).toEqual(['witx', 'wasmedge', 'wamr', 'wamr-2.1', 'witx-2020', 'wamr-legacy']);
   });
 });

@@ -5,12 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DialectName } from '../../reference-host/abi/dialects.js';
+import { DIALECT_NAMES, type DialectName } from '../../reference-host/abi/dialects.js';
 import { ReferenceHost } from '../../reference-host/reference-host.js';
 import type { Encoding, Target } from '../../reference-host/core/types.js';
 import type { RunOutcome } from '../../harness/judge.js';
 import { REPO_ROOT, harnessVersion } from '../../harness/repo-paths.js';
-import { ALL_FUNCTIONS, type Capabilities, type GuestJob } from '../adapter.js';
+import type { Capabilities, GuestJob } from '../adapter.js';
+import { referenceFunctions } from '../reference/reference-adapter.js';
 import { ChildProcessAdapter, baseOutcome, printedNothing, resolveBinary, type BinarySpec, type CommandContext, type CommandPlan, type Resolution } from '../child-process-adapter.js';
 import type { RuntimeCommand, SpawnResult } from '../spawn.js';
 
@@ -67,7 +68,7 @@ export class ReferenceCliAdapter extends ChildProcessAdapter {
       encodings.push(encoding);
       for (const t of backend.targets()) targets.add(t);
     }
-    return { dialects: ['witx', 'wamr'], encodings, targets: [...targets], preload: 'name-encoding-target-paths', functions: ALL_FUNCTIONS, missingImports: 'refuse' };
+    return { dialects: DIALECT_NAMES, encodings, targets: [...targets], preload: 'name-encoding-target-paths', functions: referenceFunctions(this.dialect), missingImports: 'refuse' };
   }
 
   command(job: GuestJob, ctx: CommandContext): CommandPlan {

@@ -2,7 +2,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DialectName } from '../../reference-host/abi/dialects.js';
+import { DIALECTS, DIALECT_NAMES, type DialectName } from '../../reference-host/abi/dialects.js';
 import { ReferenceHost } from '../../reference-host/reference-host.js';
 import { GuestLoadError, formatTrap } from '../../reference-host/wasi/run-guest.js';
 import type { Encoding, Target } from '../../reference-host/core/types.js';
@@ -10,6 +10,15 @@ import type { RunOutcome } from '../../harness/judge.js';
 import { harnessVersion } from '../../harness/repo-paths.js';
 import { ALL_FUNCTIONS, type Capabilities, type Detection, type GuestJob, type RuntimeAdapter } from '../adapter.js';
 
+/**
+ * The functions the reference host links under a dialect: all twelve under `wasi_ephemeral_nn`
+ * (an extension is never refused), the dialect's own six under WAMR's legacy `wasi_nn`.
+ */
+export function referenceFunctions(dialect: DialectName): readonly string[] {
+  return DIALECTS[dialect].layout === 'legacy' ? DIALECTS[dialect].functions : ALL_FUNCTIONS;
+}
+
+/** The in-process reference host, serving the adapter's dialect (the explicit choice, so never the guest's own). */
 export class ReferenceAdapter implements RuntimeAdapter {
   readonly name = 'reference';
   private readonly probe: ReferenceHost;
@@ -31,7 +40,7 @@ export class ReferenceAdapter implements RuntimeAdapter {
       encodings.push(encoding);
       for (const t of backend.targets()) targets.add(t);
     }
-    return { dialects: ['witx', 'wamr'], encodings, targets: [...targets], preload: 'embedder', functions: ALL_FUNCTIONS, missingImports: 'refuse' };
+    return { dialects: DIALECT_NAMES, encodings, targets: [...targets], preload: 'embedder', functions: referenceFunctions(this.dialect), missingImports: 'refuse' };
   }
 
   /** Everything a job can ask for is expressible in process. */
@@ -49,8 +58,10 @@ export class ReferenceAdapter implements RuntimeAdapter {
     let exitCode: number | null = null;
     let trap: string | undefined;
     let startError: string | undefined;
+    // what the CLI prints as `wasi-nn-host: hint: ...`, so both reference runtimes show the same
+    const hints: string[] = [];
     try {
-      const result = await host.run({ wasm: job.wasm, args: job.args, preopens: job.preopens, env: job.env ?? {}, stdout, stderr });
+      const result = await host.run({ wasm: job.wasm, args: job.args, preopens: job.preopens, env: job.env ?? {}, stdout, stderr, onHint: (h) => hints.push(`wasi-nn-host: hint: ${h}\n`) });
       exitCode = result.exitCode;
       if (result.trap) trap = formatTrap(result.trap);
     } catch (e) {
@@ -64,7 +75,7 @@ export class ReferenceAdapter implements RuntimeAdapter {
     const outcome: RunOutcome = {
       exitCode,
       stdout: readFileSync(stdoutPath, 'utf8'),
-      stderr: readFileSync(stderrPath, 'utf8'),
+      stderr: hints.join('') + readFileSync(stderrPath, 'utf8'),
       ...(trap ? { trap } : {}),
       ...(startError ? { startError } : {}),
     };

@@ -144,7 +144,7 @@ export class WamrAdapter extends ChildProcessAdapter {
     // child would find; without a binary, every one (the run stops as unavailable anyway)
     const found = detection.available && detection.path ? wamrBackendEncodings(iwasmLibraryPath(detection.path, this.hostEnv.LD_LIBRARY_PATH)) : ['openvino', 'onnx', 'tensorflowlite', 'ggml', 'autodetect'] as Encoding[];
     return {
-      dialects: ['wamr'],
+      dialects: ['wamr', 'wamr-2.1', 'wamr-legacy'],
       encodings: encodingsFromEnv('WASI_NN_IWASM_ENCODINGS', found, this.hostEnv),
       targets: ['cpu', 'gpu', 'tpu'],
       // no preload flag; a preloaded name becomes a host file in iwasm's cwd (see command())

@@ -19,12 +19,19 @@ describe('wasmedge command', () => {
           '--dir=/fixtures:/h/fixtures', '--dir=/case:/tmp/case-1', '--dir=/same:/same',
           '--env=GREETING=hi there',
           '--nn-preload=affine:ONNX:CPU:/h/fixtures/onnx/affine_relu.onnx',
-          '/h/guests/driver/wasi_ephemeral_nn-core.wasm', '/case/steps.txt', '--not-an-option',
+          '/h/guests/driver/witx.wasm', '/case/steps.txt', '--not-an-option',
         ],
         env: {},
         stage: [],
       },
     });
+  });
+  it('speaks the wasmedge dialect by default, with its twelve functions', async () => {
+    expect(we.dialect).toBe('wasmedge');
+    const caps = await we.capabilities();
+    expect(caps.dialects).toEqual(['wasmedge']);
+    expect(caps.functions).toHaveLength(12);
+    expect(caps.functions).toContain('finalize_execution_context');
   });
   it('a ":" in a name or path cannot be carried', () => {
     expect(we.cannotRun({ ...SAMPLE_JOB, preloads: [{ name: 'a:b', encoding: 'onnx', target: 'cpu', paths: ['/m'] }] })).toMatch(/cannot carry "a:b"/);

@@ -39,7 +39,7 @@ export class WasmedgeAdapter extends ChildProcessAdapter {
   readonly name = 'wasmedge';
   readonly binary = WASMEDGE_BINARY;
 
-  constructor(dialect: DialectName = 'witx') {
+  constructor(dialect: DialectName = 'wasmedge') {
     super(dialect);
   }
 
@@ -60,7 +60,7 @@ export class WasmedgeAdapter extends ChildProcessAdapter {
 
   async capabilities(): Promise<Capabilities> {
     return {
-      dialects: ['witx'],
+      dialects: ['wasmedge'],
       // backends plugins/wasi_nn can be built with (one plugin build serves one or a few)
       encodings: encodingsFromEnv('WASI_NN_WASMEDGE_ENCODINGS', ['openvino', 'onnx', 'tensorflow', 'pytorch', 'tensorflowlite', 'ggml']),
       targets: ['cpu', 'gpu', 'tpu', 'auto'],

@@ -16,7 +16,7 @@ describe('wasmtime command', () => {
           'run', '-S', 'nn', '-S', 'nn-graph=onnx::/tmp/stage/nn-graph/affine',
           '--dir', '/h/fixtures::/fixtures', '--dir', '/tmp/case-1::/case', '--dir', '/same::/same',
           '--env', 'GREETING=hi there',
-          '/h/guests/driver/wasi_ephemeral_nn-core.wasm', '/case/steps.txt', '--not-an-option',
+          '/h/guests/driver/witx.wasm', '/case/steps.txt', '--not-an-option',
         ],
         env: {},
         stage: [{ path: '/tmp/stage/nn-graph/affine/model.onnx', target: '/h/fixtures/onnx/affine_relu.onnx' }],
@@ -39,22 +39,22 @@ describe('wasmtime command', () => {
   ])('a preload it cannot express (%j) is UNSUPPORTED', (preload, reason) => {
     expect(wt.cannotRun({ ...SAMPLE_JOB, preloads: [preload as never] })).toMatch(reason);
   });
-  it('provides the six spec functions only, in the witx dialect', async () => {
+  it('provides the six spec functions only, in the witx dialect (and witx-2020 for wasmtime 13–14)', async () => {
     const caps = await wt.capabilities();
-    expect(caps).toMatchObject({ dialects: ['witx'], preload: 'encoding-dir', missingImports: 'refuse' });
+    expect(caps).toMatchObject({ dialects: ['witx', 'witx-2020'], preload: 'encoding-dir', missingImports: 'refuse' });
     expect(caps.functions).toHaveLength(6);
   });
 });
 
 describe('wasmtime output', () => {
   const stderr = [
-    'Error: failed to run main module `wasi_ephemeral_nn-core.wasm`',
+    'Error: failed to run main module `witx.wasm`',
     '',
     'Caused by:',
     '    0: failed to invoke command default',
     '    1: error while executing at wasm backtrace:',
-    '           0:   0x1a2b - wasi_ephemeral_nn-core.wasm!do_call',
-    '           1:   0x2c3d - wasi_ephemeral_nn-core.wasm!_start',
+    '           0:   0x1a2b - witx.wasm!do_call',
+    '           1:   0x2c3d - witx.wasm!_start',
     '    2: wasm trap: out of bounds memory access',
   ].join('\n');
   it('exit 134 with "wasm trap:" is a trap, with the function of the first frame', () => {

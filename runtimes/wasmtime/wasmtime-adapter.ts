@@ -56,7 +56,8 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
 
   async capabilities(): Promise<Capabilities> {
     return {
-      dialects: ['witx'],
+      // witx-2020: wasmtime 13–14 read the old tensor types (u8 = 2) with today's errno 0..8 (ABI reference §2.3, §2.4)
+      dialects: ['witx', 'witx-2020'],
       // the backends in crates/wasi-nn/src/backend (winml is Windows-only)
       encodings: encodingsFromEnv('WASI_NN_WASMTIME_ENCODINGS', ['openvino', 'onnx', 'pytorch']),
       targets: ['cpu', 'gpu', 'tpu'],

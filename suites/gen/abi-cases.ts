@@ -113,7 +113,7 @@ function loadCases(): CaseSpec[] {
     });
   }
   for (const [value, title] of [
-    ['7', '7 (one past ggml in the witx dialect)'],
+    ['7', '7 (past the spec\'s last; WasmEdge\'s NeuralSpeed, which no engine here serves)'],
     ['255', '255'],
     ['0x101', '0x101 (WasmEdge truncates it to onnx)'],
     ['0xffffffff', '0xffffffff'],
@@ -122,7 +122,7 @@ function loadCases(): CaseSpec[] {
       id: `abi.load.encoding.${value.replace('0x', 'x')}`,
       title: `load with graph encoding ${title}`,
       spec: 'reference host: an encoding number outside the dialect → invalid_encoding (wasmtime traps, WasmEdge truncates: details §7.4)',
-      requires: { ...ONNX, dialects: ['witx', 'wamr'] },
+      requires: ONNX,
       steps: [...loadModel.slice(0, 2), { call: 'load', args: { builders: '@b', encoding: value, target: 'cpu' }, result: 'g', expect: { errno: 'invalid_encoding', result: 'unchanged' } }],
     });
   }
@@ -141,16 +141,16 @@ function loadCases(): CaseSpec[] {
   }
   cases.push({
     id: 'abi.load.target.auto_is_wasmedge_only',
-    title: 'target 3 (WasmEdge auto) is invalid in the wamr dialect',
-    spec: 'reference host: the wamr dialect has cpu, gpu, tpu only → invalid_argument',
-    requires: { ...ONNX, dialects: ['wamr'] },
+    title: 'target 3 (WasmEdge auto) is invalid outside the wasmedge dialect',
+    spec: 'reference host: every dialect but wasmedge has cpu, gpu, tpu only → invalid_argument',
+    requires: { ...ONNX, dialects: ['witx', 'wamr', 'wamr-2.1', 'witx-2020', 'wamr-legacy'] },
     steps: [...loadModel.slice(0, 2), { call: 'load', args: { builders: '@b', encoding: 'onnx', target: '3' }, result: 'g', expect: { errno: 'invalid_argument', result: 'unchanged' } }],
   });
   cases.push({
     id: 'abi.load.target.auto_runs_on_cpu',
-    title: 'target 3 (WasmEdge auto) loads on the CPU in the witx dialect',
-    spec: 'reference host: the witx dialect takes WasmEdge\'s auto = 3 and picks a target the engine has',
-    requires: { ...ONNX, dialects: ['witx'] },
+    title: 'target 3 (WasmEdge auto) loads on the CPU in the wasmedge dialect',
+    spec: 'reference host: the wasmedge dialect takes WasmEdge\'s auto = 3 and picks a target the engine has',
+    requires: { ...ONNX, dialects: ['wasmedge'] },
     steps: [...loadModel.slice(0, 2), { call: 'load', args: { builders: '@b', encoding: 'onnx', target: 'auto' }, result: 'g', expect: { errno: 'success', result: 'written' } }],
   });
   return cases;
