@@ -50,9 +50,9 @@ describe('wamr command', () => {
     expect(wamr.cannotRun(ov)).toMatch(/"ir" has 2 files/);
     expect(wamr.cannotRun({ ...SAMPLE_JOB, wasm: 'guests/x.wasm' })).toMatch(/guests\/x.wasm must be an absolute path/);
   });
-  it('speaks only the wamr dialect and provides load_by_name_with_config', async () => {
+  it('speaks the WAMR dialects (HEAD, 2.1.1-2.3.x numbering, legacy wasi_nn) and provides load_by_name_with_config', async () => {
     const caps = await wamr.capabilities();
-    expect(caps.dialects).toEqual(['wamr']);
+    expect(caps.dialects).toEqual(['wamr', 'wamr-2.1', 'wamr-legacy']);
     expect(caps.preload).toBe('none');
     expect(caps.functions).toContain('load_by_name_with_config');
     expect(caps.functions).not.toContain('unload');
