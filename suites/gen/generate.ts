@@ -10,6 +10,7 @@ import { abiCaseFiles } from './abi-cases.js';
 import { autodetectCaseFiles } from './autodetect-cases.js';
 import { badModelCaseFiles } from './bad-model-cases.js';
 import { crossEncodingCaseFiles } from './cross-encoding-cases.js';
+import { disagreementCaseFiles } from './disagreement-cases.js';
 import { openvinoCaseFiles } from './openvino-cases.js';
 
 const SUITES = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +20,7 @@ const FIXTURES = join(SUITES, '..', 'fixtures');
 export function generatedSuites(fixturesDir = FIXTURES): Record<string, Record<string, CaseFile & { $schema: string }>> {
   const withSchema = (files: Record<string, CaseFile>) =>
     Object.fromEntries(Object.entries(files).map(([name, content]) => [name, { $schema: '../schema/case-file.schema.json', ...content }]));
-  return { abi: withSchema(abiCaseFiles()), bad_models: withSchema(badModelCaseFiles(fixturesDir)), cross_encoding: withSchema(crossEncodingCaseFiles(fixturesDir)), openvino: withSchema(openvinoCaseFiles(fixturesDir)), autodetect: withSchema(autodetectCaseFiles(fixturesDir)) };
+  return { abi: withSchema(abiCaseFiles()), bad_models: withSchema(badModelCaseFiles(fixturesDir)), cross_encoding: withSchema(crossEncodingCaseFiles(fixturesDir)), openvino: withSchema(openvinoCaseFiles(fixturesDir)), autodetect: withSchema(autodetectCaseFiles(fixturesDir)), disagreements: withSchema(disagreementCaseFiles()) };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
