@@ -33,6 +33,13 @@ describe('wasi-nn-conformance run', () => {
     expect(io.err()).toMatch(message);
   });
 
+  it('runs a suite under any of the six dialects, wamr-legacy included', async () => {
+    const io = capture();
+    const status = await main(['run', '--runtime', 'reference', '--dialect', 'wamr-legacy', '--suite', 'abi/get_output']);
+    expect(io.out()).toMatch(/^reference \(wamr-legacy\): 9 cases: 9 PASS$/m);
+    expect(status).toBe(0);
+  }, 120_000);
+
   it('runs a suite on the reference CLI with --jobs and writes plain output without a progress line', async () => {
     const io = capture();
     const status = await main(['run', '--runtime', 'reference-cli', '--suite', 'abi/load_by_name*', '--jobs', '3']);

@@ -51,6 +51,16 @@ describe('loadSuites', () => {
     expect(loadError('{"suite": ').message).toMatch(/not valid JSON/);
   });
 
+  it('accepts a case some dialects cannot express, and rejects one no dialect it may run under can', () => {
+    const unloadCase = { ...good, steps: [{ call: 'unload', args: { graph: 0 }, expect: { errno: 'invalid_argument' } }] };
+    const dir = suitesWith({ suite: 'x', cases: [unloadCase] });
+    expect(loadSuites({ suitesDir: dir, fixturesDir: FIXTURES_DIR })).toHaveLength(1);
+    const e = loadError({ suite: 'x', cases: [{ ...unloadCase, requires: { dialects: ['witx', 'wamr'] } }] });
+    expect(e.pointer).toBe('/cases/0/steps/0/call');
+    expect(e.message).toMatch(/case x\.one: no dialect it may run under can express it: witx: it calls unload, which the witx driver does not import .*; wamr: it calls unload/);
+    expect(loadError({ suite: 'x', cases: [{ ...good, requires: { dialects: ['wasmtime'] } }] }).pointer).toBe('/cases/0/requires/dialects/0');
+  });
+
   it('rejects duplicate case ids', () => {
     expect(loadError({ suite: 'x', cases: [good, good] }).message).toMatch(/case id x\.one is also used/);
   });
