@@ -111,6 +111,12 @@ describe('report files', () => {
     // success of a load_by_name outside the not_found group is no finding
     const fine = report('x', [caseResult('abi.load_by_name.preloaded', 'PASS', { calls: [{ step: 2, fn: 'load_by_name', errno: 0, errno_name: 'success' }] })]);
     expect(fine.findings).toEqual([]);
+    // the disagreements suite's host-path cases count too; a guest path inside a preopened dir does not
+    const disagree = report('x', [
+      caseResult('disagreements.06.outside_sandbox', 'FAIL', { calls: [{ step: 3, fn: 'load_by_name', errno: 0, errno_name: 'success' }] }),
+      caseResult('disagreements.06.preopened_guest_path', 'FAIL', { calls: [{ step: 3, fn: 'load_by_name', errno: 0, errno_name: 'success' }] }),
+    ]);
+    expect(disagree.findings.map((f) => [f.kind, f.case])).toEqual([['security', 'disagreements.06.outside_sandbox']]);
     // an expected crash is still a crash finding
     const xfail = report('x', [caseResult('onnx.c', 'XFAIL', { expected_failure: { reason: 'known', actual_status: 'CRASH' } })]);
     expect(xfail.findings.map((f) => f.kind)).toEqual(['crash']);

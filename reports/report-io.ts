@@ -24,7 +24,12 @@ export const RED_STATUSES: ReadonlySet<Status> = new Set<Status>(['FAIL', 'ERROR
  * Cases whose guest names a host path (or some other unregistered name) to load_by_name: a
  * `success` there means the runtime opened what the guest named — a security finding.
  */
-export const HOST_PATH_CASE_PREFIXES: readonly string[] = ['abi.load_by_name.not_found.', 'abi.load_by_name_with_config.unknown_name'];
+export const HOST_PATH_CASE_PREFIXES: readonly string[] = [
+  'abi.load_by_name.not_found.',
+  'abi.load_by_name_with_config.unknown_name',
+  'disagreements.06.relative_host_path',
+  'disagreements.06.outside_sandbox',
+];
 const LOAD_BY_NAME_FNS: ReadonlySet<string> = new Set(['load_by_name', 'load_by_name_with_config']);
 
 export class ReportFileError extends Error {
@@ -176,7 +181,7 @@ export function countStatuses(results: readonly { status: Status }[]): Record<St
 export function findingsOf(results: readonly ReportResult[]): Finding[] {
   const findings: Finding[] = [];
   for (const r of results) {
-    if (r.suite === 'abi' && HOST_PATH_CASE_PREFIXES.some((p) => r.id.startsWith(p))) {
+    if (HOST_PATH_CASE_PREFIXES.some((p) => r.id.startsWith(p))) {
       for (const call of r.calls) {
         if (LOAD_BY_NAME_FNS.has(call.fn) && call.errno_name === 'success') {
           findings.push({ kind: 'security', case: r.id, detail: `step ${call.step} ${call.fn} of a name that is no registered graph (${r.title}) returned success: the runtime loaded what the guest named` });
