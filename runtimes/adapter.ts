@@ -34,9 +34,11 @@ export type Detection =
  * - `embedder`: the harness registers them in process (the in-process reference host);
  * - `name-encoding-target-paths`: `--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]` (WasmEdge, our CLI);
  * - `encoding-dir`: `-S nn-graph=ENCODING::DIR`, the name is DIR's basename (wasmtime);
- * - `none`: no way at all (WAMR: `load_by_name` opens the name as a host path).
+ * - `host-path`: no flag; `load_by_name` opens the name as a host file relative to the runtime's
+ *   working dir, so the adapter stages each graph's one file under its NAME there (WAMR);
+ * - `none`: no way at all.
  */
-export type PreloadStyle = 'embedder' | 'name-encoding-target-paths' | 'encoding-dir' | 'none';
+export type PreloadStyle = 'embedder' | 'name-encoding-target-paths' | 'encoding-dir' | 'host-path' | 'none';
 
 export interface Capabilities {
   dialects: readonly DialectName[];

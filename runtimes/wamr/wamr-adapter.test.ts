@@ -53,7 +53,7 @@ describe('wamr command', () => {
   it('speaks the WAMR dialects (HEAD, 2.1.1-2.3.x numbering, legacy wasi_nn) and provides load_by_name_with_config', async () => {
     const caps = await wamr.capabilities();
     expect(caps.dialects).toEqual(['wamr', 'wamr-2.1', 'wamr-legacy']);
-    expect(caps.preload).toBe('none');
+    expect(caps.preload).toBe('host-path');
     expect(caps.functions).toContain('load_by_name_with_config');
     expect(caps.functions).not.toContain('unload');
   });

@@ -148,7 +148,7 @@ export class WamrAdapter extends ChildProcessAdapter {
       encodings: encodingsFromEnv('WASI_NN_IWASM_ENCODINGS', found, this.hostEnv),
       targets: ['cpu', 'gpu', 'tpu'],
       // no preload flag; a preloaded name becomes a host file in iwasm's cwd (see command())
-      preload: 'none',
+      preload: 'host-path',
       functions: [...SPEC_FUNCTIONS, 'load_by_name_with_config'],
       missingImports: 'trap-on-call',
     };
