@@ -78,7 +78,7 @@ const RECOGNISED: Record<string, Record<string, string>> = {
 };
 /** other formats named by a corpus file itself: detection may name them, never a third format */
 const NAMED_BY_FILE: [RegExp, string][] = [[/gguf/, 'ggml'], [/tflite/, 'tensorflowlite'], [/openvino|\.xml$/, 'openvino'], [/zip/, 'pytorch']];
-const ENCODING_OF: Record<string, string> = { onnx: 'onnx', openvino: 'openvino', tflite: 'tensorflowlite', pytorch: 'pytorch', ggml: 'ggml' };
+const ENCODING_OF: Record<string, string> = { onnx: 'onnx', openvino: 'openvino', tflite: 'tensorflowlite', pytorch: 'pytorch', ggml: 'ggml', tensorflow: 'tensorflow' };
 
 const corpora = readdirSync(join(FIXTURES_DIR, 'bad')).filter((d) => existsSync(join(FIXTURES_DIR, 'bad', d, 'index.json'))).sort();
 describe.each(corpora)('corrupt corpus bad/%s', (format) => {
