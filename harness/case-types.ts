@@ -1,4 +1,5 @@
 /** TypeScript shapes of suite case files; suites/schema/case-file.schema.json is the authority. */
+import { NN_FUNCTION_NAMES, type NnFunctionName } from '../reference-host/abi/dialects.js';
 import type { Encoding, ErrnoName, Target, TensorType } from '../reference-host/core/types.js';
 
 export type Value = number | string;
@@ -53,21 +54,9 @@ export interface PokeStep {
   hex: string;
 }
 
-export const NN_FUNCTIONS = [
-  'load',
-  'load_by_name',
-  'load_by_name_with_config',
-  'init_execution_context',
-  'set_input',
-  'compute',
-  'get_output',
-  'compute_single',
-  'get_output_single',
-  'fini_single',
-  'unload',
-  'finalize_execution_context',
-] as const;
-export type NnFunction = (typeof NN_FUNCTIONS)[number];
+/** Every wasi-nn function a case may call (which ones a dialect imports is the dialect's business). */
+export const NN_FUNCTIONS = NN_FUNCTION_NAMES;
+export type NnFunction = NnFunctionName;
 
 export interface CallExpectation {
   errno: ErrnoName | ErrnoName[];
