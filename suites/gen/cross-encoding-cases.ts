@@ -166,6 +166,22 @@ export function crossEncodingCaseFiles(fixturesDir: string): Record<string, Case
         { call: 'get_output', args: { ctx: '$x_c', index: 0 }, output: { buffer: 'again', size: 12 }, result: 'w_again', expect: { errno: 'success', output: { tensor: { golden: { model: 'affine_relu', case: 'default', output: 0 } } } } },
       ],
     });
+    const tf2 = FORMATS['tensorflow_tf2']!;
+    const tf2Files = tf2.files!('conv_net');
+    if (tf2Files.every((f) => existsSync(join(fixturesDir, f)))) {
+      cases.push({
+        id: 'cross_encoding.mixed.onnx_and_tensorflow_in_one_guest',
+        title: 'an ONNX affine_relu graph and a TF2 SavedModel conv_net graph (three builders) in one guest: each matches its golden, and the ONNX one still serves afterwards',
+        spec: 'wasi-nn witx: graphs are independent of one another, whatever their encoding or builder count',
+        requires: { encodings: ['onnx', 'tensorflow'] },
+        steps: [
+          ...ar('x_', 'onnx', aff(onnx), 'default'),
+          ...goldenRunSteps(fixturesDir, tf2Files, 'tensorflow', 'conv_net', 'second', 'y_'),
+          { call: 'compute', args: { ctx: '$x_c' } },
+          { call: 'get_output', args: { ctx: '$x_c', index: 0 }, output: { buffer: 'again', size: 12 }, result: 'w_again', expect: { errno: 'success', output: { tensor: { golden: { model: 'affine_relu', case: 'default', output: 0 } } } } },
+        ],
+      });
+    }
     cases.push({
       id: 'cross_encoding.mixed.contexts_stay_independent',
       title: 'two contexts of a TFLite graph and one of an ONNX graph, inputs set and computed interleaved, each keeps its own result',
