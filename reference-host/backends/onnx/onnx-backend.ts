@@ -2,6 +2,7 @@
 import type { Availability, Backend, BackendContext, BackendGraph } from '../backend.js';
 import { ELEMENT_SIZE, NnError, type Target, type Tensor, type TensorType } from '../../core/types.js';
 import { ORT_TYPE_NAMES, loadOrtSync, type OrtNativeSession, type OrtSync, type OrtValueMetadata } from './ort-binding.js';
+import { inputSpecAt, outputAt } from '../io-index.js';
 
 const WASI_TO_ORT: Partial<Record<TensorType, string>> = {
   f16: 'float16',
@@ -77,8 +78,7 @@ class OnnxContext implements BackendContext {
   }
 
   setInput(index: number, tensor: Tensor): void {
-    const spec = this.inputSpecs[index];
-    if (!spec) throw new NnError('invalid_argument', `input index ${index} out of range: the model has ${this.inputSpecs.length} input(s)`);
+    const spec = inputSpecAt(this.inputSpecs, index);
     if (spec.type !== tensor.type) {
       throw new NnError('invalid_argument', `input ${index} (${spec.name}) is ${spec.ortTypeName}, the tensor is ${tensor.type}`);
     }
@@ -121,12 +121,7 @@ class OnnxContext implements BackendContext {
   }
 
   getOutput(index: number): Tensor {
-    if (index >= this.outputSpecs.length) {
-      throw new NnError('invalid_argument', `output index ${index} out of range: the model has ${this.outputSpecs.length} output(s)`);
-    }
-    const out = this.outputs?.[index];
-    if (!out) throw new NnError('runtime_error', 'get_output before a successful compute on this context');
-    return out;
+    return outputAt(this.outputs, index, this.outputSpecs.length);
   }
 
   dispose(): void {

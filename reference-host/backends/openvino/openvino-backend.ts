@@ -17,6 +17,7 @@ import { OnnxBackend } from '../onnx/onnx-backend.js';
 import { parseIr } from './ir.js';
 import { encodeOnnxGraph } from './onnx-graph.js';
 import { ELEMENT_TYPES, type TranslatedModel, translate } from './translate.js';
+import { inputSpecAt, outputAt } from '../io-index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -129,8 +130,7 @@ class NativeContext implements BackendContext {
   }
 
   setInput(index: number, tensor: Tensor): void {
-    const spec = this.inputSpecs[index];
-    if (!spec) throw new NnError('invalid_argument', `input index ${index} out of range: the model has ${this.inputSpecs.length} input(s)`);
+    const spec = inputSpecAt(this.inputSpecs, index);
     if (spec.type !== tensor.type) throw new NnError('invalid_argument', `input ${index} is ${spec.type}, the tensor is ${tensor.type}`);
     if (spec.dims.length !== tensor.dims.length || spec.dims.some((d, i) => d >= 0 && d !== tensor.dims[i])) {
       throw new NnError('invalid_argument', `input ${index} has shape [${spec.dims.map((d) => (d < 0 ? '?' : d)).join(',')}], the tensor has dims [${tensor.dims.join(',')}]`);
@@ -158,10 +158,7 @@ class NativeContext implements BackendContext {
   }
 
   getOutput(index: number): Tensor {
-    if (index >= this.outputTypes.length) throw new NnError('invalid_argument', `output index ${index} out of range: the model has ${this.outputTypes.length} output(s)`);
-    const o = this.outputs?.[index];
-    if (!o) throw new NnError('runtime_error', 'get_output before a successful compute on this context');
-    return o;
+    return outputAt(this.outputs, index, this.outputTypes.length);
   }
 
   dispose(): void {

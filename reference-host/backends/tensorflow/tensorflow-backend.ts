@@ -13,6 +13,7 @@ import { parseModel, type FlatGraph, type IoSpec } from './graph.js';
 import { dtypeName } from './proto.js';
 import { TfjsModel, startTfjs, tfjs, tfjsError } from './tfjs-engine.js';
 import { loadTfjsNode, tfjsNode, type NodeSavedModel } from './tfjs-node-engine.js';
+import { inputSpecAt, outputAt } from '../io-index.js';
 
 interface Runner {
   run(inputs: readonly Tensor[]): Tensor[];
@@ -32,8 +33,7 @@ class TensorflowContext implements BackendContext {
   }
 
   setInput(index: number, tensor: Tensor): void {
-    const spec: IoSpec | undefined = this.graph.flat.inputs[index];
-    if (!spec) throw new NnError('invalid_argument', `input index ${index} out of range: the model has ${this.graph.flat.inputs.length} input(s)`);
+    const spec: IoSpec = inputSpecAt(this.graph.flat.inputs, index);
     if (spec.type !== tensor.type) throw new NnError('invalid_argument', `input ${index} (${spec.name}) is ${dtypeName(spec.dtype)}, the tensor is ${tensor.type}`);
     const ok = !spec.shape || (spec.shape.length === tensor.dims.length && spec.shape.every((d, i) => d < 0 || d === tensor.dims[i]));
     if (!ok) throw new NnError('invalid_argument', `input ${index} (${spec.name}) has shape ${describeShape(spec.shape)}, the tensor has dims [${tensor.dims.join(',')}]`);
@@ -49,10 +49,7 @@ class TensorflowContext implements BackendContext {
   }
 
   getOutput(index: number): Tensor {
-    if (index >= this.graph.flat.outputs.length) throw new NnError('invalid_argument', `output index ${index} out of range: the model has ${this.graph.flat.outputs.length} output(s)`);
-    const out = this.outputs?.[index];
-    if (!out) throw new NnError('runtime_error', 'get_output before a successful compute on this context');
-    return out;
+    return outputAt(this.outputs, index, this.graph.flat.outputs.length);
   }
 
   dispose(): void {

@@ -16,6 +16,7 @@
  */
 import type { Availability, Backend, BackendContext, BackendGraph } from '../backend.js';
 import { ELEMENT_SIZE, NnError, type Target, type Tensor, type TensorType } from '../../core/types.js';
+import { inputSpecAt, outputAt } from '../io-index.js';
 import {
   createLiteRtInstance,
   litertVersion,
@@ -124,8 +125,7 @@ class TfliteContext implements BackendContext {
   }
 
   setInput(index: number, tensor: Tensor): void {
-    const spec = this.graph.inputSpecs[index];
-    if (!spec) throw new NnError('invalid_argument', `input index ${index} out of range: the model has ${this.graph.inputSpecs.length} input(s)`);
+    const spec = inputSpecAt(this.graph.inputSpecs, index);
     if (spec.type !== tensor.type) {
       throw new NnError('invalid_argument', `input ${index} (${spec.name}) is ${ELEMENT_NAMES[spec.element] ?? spec.element}, the tensor is ${tensor.type}`);
     }
@@ -185,12 +185,7 @@ class TfliteContext implements BackendContext {
   }
 
   getOutput(index: number): Tensor {
-    if (index >= this.graph.outputSpecs.length) {
-      throw new NnError('invalid_argument', `output index ${index} out of range: the model has ${this.graph.outputSpecs.length} output(s)`);
-    }
-    const out = this.outputs?.[index];
-    if (!out) throw new NnError('runtime_error', 'get_output before a successful compute on this context');
-    return out;
+    return outputAt(this.outputs, index, this.graph.outputSpecs.length);
   }
 
   dispose(): void {
