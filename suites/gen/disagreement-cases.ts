@@ -111,6 +111,9 @@ const textIs = (index: number, text: string, ctx = '$c', name = `o${index}`): St
   expect: { errno: 'success', output: { text } },
 });
 
+/** On context `$c`: set `promptHex` as input 0, compute, and expect output 0 to be `text`. */
+const generates = (promptHex: string, text: string): Step[] => [prompt(promptHex), setInput('p'), compute(), textIs(0, text)];
+
 // ---------------------------------------------------------------------------------------------
 
 function item01(): CaseSpec[] {
@@ -385,7 +388,7 @@ function item05(): CaseSpec[] {
       title: 'compute on a GGML context before any prompt, then a prompt and compute',
       spec: 'WAMR llama.cpp answers runtime_error and iwasm then aborts at exit, 134 (it writes batch.logits[-1]; measured; wasi_nn_llamacpp.c); WasmEdge GGML answers 1 "llama input is not set". Reference host: invalid_argument, and the context still generates the golden text afterwards.',
       requires: { ...ggml, dialects: LLM_DIALECTS },
-      steps: [...load(MODEL.ggml()), context(), { call: 'compute', args: { ctx: '$c' }, expect: { errno: 'invalid_argument' } }, prompt(PROMPT_WASI_NN), setInput('p'), compute(), textIs(0, TEXT_WASI_NN)],
+      steps: [...load(MODEL.ggml()), context(), { call: 'compute', args: { ctx: '$c' }, expect: { errno: 'invalid_argument' } }, ...generates(PROMPT_WASI_NN, TEXT_WASI_NN)],
     },
   ];
   return cases;
@@ -629,10 +632,7 @@ function item15(): CaseSpec[] {
         { buffer: 'cfg', text: '{"n-predict": 16}' },
         { call: 'load_by_name_with_config', args: { name: '@n', config: '@cfg' }, result: 'g', expect: { errno: 'success', result: 'written' } },
         context(),
-        prompt(PROMPT_HELLO),
-        setInput('p'),
-        compute(),
-        textIs(0, TEXT_HELLO_16),
+        ...generates(PROMPT_HELLO, TEXT_HELLO_16),
       ],
     },
   ];
@@ -812,7 +812,7 @@ function item21(): CaseSpec[] {
       title: 'GGML load from builder bytes in a guest with no preopened current directory',
       spec: 'WasmEdge GGML load writes the bytes to ggml-model.bin through the guest\'s WASI environment (its preopened cwd) and answers 1 when it cannot (plugins/wasi_nn/GGML/core/ggml_core.cpp; read). Reference host: the engine gets a private copy, the guest\'s filesystem is never touched; load succeeds and generates the golden.',
       requires: { ...ggml, dialects: LLM_DIALECTS },
-      steps: [...load(MODEL.ggml()), context(), prompt(PROMPT_WASI_NN), setInput('p'), compute(), textIs(0, TEXT_WASI_NN)],
+      steps: [...load(MODEL.ggml()), context(), ...generates(PROMPT_WASI_NN, TEXT_WASI_NN)],
     },
     {
       id: 'disagreements.21.config_paths_not_opened',
@@ -825,10 +825,7 @@ function item21(): CaseSpec[] {
         { buffer: 'cfg', text: '{"mmproj": "/etc/passwd", "image": "/etc/hostname"}' },
         { call: 'load_by_name_with_config', args: { name: '@n', config: '@cfg' }, result: 'g', expect: { errno: 'success', result: 'written' } },
         context(),
-        prompt(PROMPT_WASI_NN),
-        setInput('p'),
-        compute(),
-        textIs(0, TEXT_WASI_NN),
+        ...generates(PROMPT_WASI_NN, TEXT_WASI_NN),
       ],
     },
   ];
