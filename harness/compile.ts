@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIALECTS, isForeign, type Dialect, type DialectName } from '../reference-host/abi/dialects.js';
+import { DIALECTS, LEGACY_ELEMENT_SIZE, isForeign, type Dialect, type DialectName } from '../reference-host/abi/dialects.js';
 import { ELEMENT_SIZE, elementCount, type ErrnoName, type TensorType } from '../reference-host/core/types.js';
 import type { Case, CallStep, NnFunction, PreloadSpec, Step, TensorData, Tolerance, Value } from './case-types.js';
 import { encodeValues } from './tensor-bytes.js';
@@ -244,8 +244,6 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
   return { script: `${w.lines.join('\n')}\n`, guest: dialect.name, preloads: c.preload ?? [], checks, lines: w.lines.length };
 }
 
-/** Bytes per element of the legacy `wasi_nn` ABI: tensor data is product(dims) × 4 bytes, get_output counts f32 elements. */
-const LEGACY_ELEMENT_SIZE = 4;
 
 function compileTensor(
   name: string,

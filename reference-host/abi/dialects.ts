@@ -12,6 +12,8 @@ export type DialectName = (typeof DIALECT_NAMES)[number];
 /** Import modules a wasi-nn guest can import from. */
 export const WASI_EPHEMERAL_NN = 'wasi_ephemeral_nn';
 export const WASI_NN_LEGACY = 'wasi_nn';
+/** Bytes per element of WAMR's legacy `wasi_nn` ABI: tensor data is product(dims) × 4 bytes, and get_output counts 4-byte (f32) elements. */
+export const LEGACY_ELEMENT_SIZE = 4;
 export type NnModuleName = typeof WASI_EPHEMERAL_NN | typeof WASI_NN_LEGACY;
 
 /** Every wasi-nn function of any dialect. */

@@ -14,7 +14,7 @@
  * load_by_name, init_execution_context and compute are as in `wasi_ephemeral_nn`.
  */
 import { ELEMENT_SIZE, NnError, elementCount, type Tensor } from '../core/types.js';
-import { WASI_NN_LEGACY } from './dialects.js';
+import { LEGACY_ELEMENT_SIZE, WASI_NN_LEGACY } from './dialects.js';
 import type { GuestMemory } from './guest-memory.js';
 import { NnAbi, type NnImportOptions, type NnImports } from './nn-abi.js';
 
@@ -24,8 +24,6 @@ export { WASI_NN_LEGACY };
 const ARRAY_STRUCT_SIZE = 8;
 /** legacy tensor: dimensions pointer, type (u8 + 3 pad), data pointer */
 export const LEGACY_TENSOR_SIZE = 12;
-/** the legacy ABI's element size: product(dims) × 4 bytes of data, and element counts in get_output */
-const LEGACY_ELEMENT_SIZE = 4;
 
 export function createWasiNnLegacy(options: NnImportOptions): NnImports {
   if (options.dialect.module !== WASI_NN_LEGACY) throw new Error(`the ${options.dialect.name} dialect is not served as ${WASI_NN_LEGACY}`);
