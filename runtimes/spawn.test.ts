@@ -4,6 +4,7 @@
  * runtimes through the same adapter code. Needs `npm run build` first (npm test does it).
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DialectName } from '../reference-host/abi/dialects.js';
 import { FIXTURES_DIR, REPO_ROOT, SUITES_DIR } from '../harness/repo-paths.js';
@@ -16,6 +17,21 @@ import { HOST_BIN, interpretReferenceCli } from './reference-cli/reference-cli-a
 import { spawnRuntime, type SpawnResult } from './spawn.js';
 
 const BASICS = join(REPO_ROOT, 'guests', 'examples', 'wasi-basics.wasm');
+/** A process that still runs: it exists and is no zombie (one waiting to be reaped is dead). */
+async function stillRunning(pid: number): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    let state: string;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '';
+    } catch {
+      return false;
+    }
+    if (state === 'Z' || state === 'X') return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
 const node = (script: string, timeoutMs = 10_000, maxOutputBytes?: number) =>
   spawnRuntime({ file: process.execPath, args: ['-e', script], env: {} }, { timeoutMs, ...(maxOutputBytes ? { maxOutputBytes } : {}) });
 
@@ -44,6 +60,32 @@ describe('spawnRuntime', () => {
     const r = await node("const s = 'x'.repeat(65536); for (;;) require('node:fs').writeSync(1, s)", 20_000, 1024 * 1024);
     expect(r.truncated).toBe(true);
     expect(r.stdout.length).toBeLessThanOrEqual(1024 * 1024);
+  });
+
+  it('kills the whole process group at the timeout: a wrapper whose child hangs cannot hold the run', async () => {
+    const started = Date.now();
+    const r = await spawnRuntime({ file: '/bin/sh', args: ['-c', 'sleep 1000 & echo $! ; wait'], env: {} }, { timeoutMs: 500 });
+    expect(r.timedOut).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const grandchild = Number(r.stdout.trim());
+    expect(grandchild).toBeGreaterThan(0);
+    expect(await stillRunning(grandchild)).toBe(false);
+  });
+
+  it('a child that exits while its own child keeps the output pipe open ends the run at once, and the leftover is killed', async () => {
+    const started = Date.now();
+    const r = await spawnRuntime({ file: '/bin/sh', args: ['-c', '(sleep 1000; echo late) & echo $!; exit 3'], env: {} }, { timeoutMs: 20_000 });
+    expect(r).toMatchObject({ exitCode: 3, timedOut: false });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await stillRunning(Number(r.stdout.trim()))).toBe(false);
+  });
+
+  it('a 64 MiB flood costs at most the cap in memory', async () => {
+    const before = process.memoryUsage().rss;
+    const r = await node("const s = 'x'.repeat(1 << 20); for (let i = 0; i < 64; i++) require('node:fs').writeSync(1, s)", 20_000, 4 * 1024 * 1024);
+    expect(r.truncated).toBe(true);
+    expect(r.stdout.length).toBe(4 * 1024 * 1024);
+    expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 * 1024);
   });
 
   it('reports a binary that cannot start', async () => {

@@ -1,7 +1,13 @@
 /**
  * Runs one runtime command as a child process and says how it ended: stdin ignored, stdout and
- * stderr captured up to a size cap, a per-run timeout that kills the process (SIGKILL, so a
- * runtime that ignores SIGTERM still stops). Never throws for anything the child does.
+ * stderr captured up to a size cap, a per-run timeout. Never throws for anything the child does.
+ *
+ * Process hygiene: the child leads its own process group, and every kill (timeout, flood, and
+ * the end of the run) goes to the whole group with SIGKILL. A runtime started through a wrapper
+ * script whose own child hangs is therefore ended too, and a grandchild that keeps the output
+ * pipes open cannot hold the run: once the direct child has exited, its group is killed and the
+ * pipes are closed after a short grace period even if something outside the group still holds them.
+ * Output is collected as bytes up to the cap and then dropped, so a flood costs at most the cap.
  */
 import { execa } from 'execa';
 
@@ -14,7 +20,7 @@ export interface RuntimeCommand {
 
 export interface SpawnOptions {
   timeoutMs: number;
-  /** per stream; the process is killed when either stream passes it */
+  /** per stream; the process group is killed when either stream passes it */
   maxOutputBytes?: number;
   cwd?: string;
 }
@@ -27,39 +33,102 @@ export interface SpawnResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
-  /** an output stream passed maxOutputBytes and the process was killed */
+  /** an output stream passed maxOutputBytes and the process group was killed */
   truncated: boolean;
   /** the process could not be started at all (ENOENT, EACCES, ...) */
   spawnError?: string;
   durationMs: number;
 }
 
-export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** Per stream. The driver prints a few lines per step; 16 MiB is far beyond any honest case. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+/** How long the pipes may stay open after the direct child exited and its group was killed. */
+const PIPE_GRACE_MS = 1000;
+
+/** SIGKILL to the process group led by pid; quiet when it is already gone. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is gone already
+  }
+}
+
+/** Collects a stream's bytes up to a cap; past it, calls onOverflow once and keeps nothing more. */
+class CappedSink {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  overflowed = false;
+  constructor(
+    private readonly cap: number,
+    private readonly onOverflow: () => void,
+  ) {}
+  push(chunk: Buffer): void {
+    if (this.overflowed) return;
+    const room = this.cap - this.size;
+    if (chunk.length > room) {
+      if (room > 0) this.chunks.push(chunk.subarray(0, room));
+      this.size = this.cap;
+      this.overflowed = true;
+      this.onOverflow();
+      return;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks, this.size).toString('utf8');
+  }
+}
 
 export async function spawnRuntime(command: RuntimeCommand, options: SpawnOptions): Promise<SpawnResult> {
   const started = performance.now();
-  const maxBuffer = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  const r = await execa(command.file, command.args, {
+  const cap = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const child = execa(command.file, command.args, {
     reject: false,
+    buffer: false,
     stdin: 'ignore',
     env: command.env,
     extendEnv: true,
-    timeout: options.timeoutMs,
-    killSignal: 'SIGKILL',
-    maxBuffer,
-    stripFinalNewline: false,
+    detached: true,
+    cleanup: true,
     windowsHide: true,
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
+  const pid = child.pid;
+  let timedOut = false;
+  let truncated = false;
+  const overflow = () => {
+    truncated = true;
+    killGroup(pid);
+  };
+  const out = new CappedSink(cap, overflow);
+  const err = new CappedSink(cap, overflow);
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(pid);
+  }, options.timeoutMs);
+  let grace: NodeJS.Timeout | undefined;
+  child.once('exit', () => {
+    // whatever the direct child left behind in its group dies with it
+    killGroup(pid);
+    grace = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, PIPE_GRACE_MS);
+  });
+  const r = await child;
+  clearTimeout(timer);
+  if (grace) clearTimeout(grace);
   const durationMs = Math.round(performance.now() - started);
-  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-  const timedOut = r.timedOut === true;
-  const truncated = r.isMaxBuffer === true;
   const signal = timedOut || truncated ? null : (r.signal ?? null);
   const exitCode = typeof r.exitCode === 'number' ? r.exitCode : null;
-  const base = { stdout: text(r.stdout), stderr: text(r.stderr), timedOut, truncated, durationMs };
+  const base = { stdout: out.text(), stderr: err.text(), timedOut, truncated, durationMs };
   // execa reports a process that never ran as failed, with neither an exit code nor a signal.
-  if (r.failed && exitCode === null && r.signal === undefined && !timedOut && !truncated) {
+  if (pid === undefined || (r.failed && exitCode === null && r.signal === undefined && !timedOut && !truncated)) {
     const cause = r.cause as NodeJS.ErrnoException | undefined;
     return { ...base, exitCode: null, signal: null, spawnError: `cannot start ${command.file}: ${cause?.code ?? cause?.message ?? r.shortMessage}` };
   }
