@@ -3,7 +3,7 @@
  * preopened dirs in; exit status, and a trap report when the guest trapped, out.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { WASI } from 'node:wasi';
+import { createRequire } from 'node:module';
 import { WASI_EPHEMERAL_NN, WASI_NN_LEGACY, type DialectName } from '../abi/dialects.js';
 import type { NnCallTrace, NnImportOptions, NnImports } from '../abi/nn-abi.js';
 import { DialectSectionError, chooseDialect, moduleMismatch, type DialectChoice } from '../abi/select-dialect.js';
@@ -14,6 +14,12 @@ import type { NamedGraphRegistry } from '../core/named-graphs.js';
 import { NnHost, type NnHostOptions } from '../core/nn-host.js';
 import type { Encoding } from '../core/types.js';
 import { formatTrap, trapReport, type TrapReport } from './trap.js';
+import { silenceWasiExperimentalWarning } from './quiet-wasi-warning.js';
+
+// node:wasi emits its ExperimentalWarning while it loads: a static import would load it before
+// this module's body could filter the warning, so it is loaded here, after the filter.
+silenceWasiExperimentalWarning();
+const { WASI } = createRequire(import.meta.url)('node:wasi') as typeof import('node:wasi');
 
 /** Exit status of a guest that trapped, as `wasmtime run` reports it on Unix (128 + SIGABRT). */
 export const TRAP_EXIT_CODE = 134;
