@@ -51,35 +51,58 @@ function missingImports(wasm: string, runtime: RuntimeAdapter, caps: Capabilitie
   return missing.length > 0 ? `the guest imports ${missing.join(', ')}, which ${runtime.name} does not provide (it refuses to instantiate such a module)` : undefined;
 }
 
+/** The per-case timeout when none is given (`--timeout`). */
+export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
+
+function guestJob(compiled: CompiledCase, caseDir: string, options: RunCaseOptions): GuestJob {
+  return {
+    wasm: driverWasm(compiled.guest),
+    args: [`${GUEST_CASE_DIR}/steps.txt`],
+    preopens: { [GUEST_FIXTURES_DIR]: options.fixturesDir, [GUEST_CASE_DIR]: caseDir },
+    preloads: compiled.preloads.map((p) => ({ name: p.name, encoding: p.encoding, target: p.target, paths: p.fixtures.map((f) => join(options.fixturesDir, f)) })),
+    timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+  };
+}
+
+type Plan = { unsupported: string } | { compiled: CompiledCase };
+
+function plan(loaded: LoadedCase, runtime: RuntimeAdapter, caps: Capabilities, options: RunCaseOptions): Plan {
+  const unmet = unmetRequirement(loaded, runtime, caps);
+  if (unmet) return { unsupported: unmet };
+  try {
+    return { compiled: compileCase(loaded.case, { fixturesDir: options.fixturesDir, dialect: runtime.dialect }) };
+  } catch (e) {
+    if (e instanceof DialectUnsupported) return { unsupported: e.message };
+    throw e;
+  }
+}
+
+/**
+ * Why the case would be UNSUPPORTED on this runtime (requirements, dialect, the guest's imports,
+ * what the runtime's flags cannot express), or undefined when it would run: `run --list`.
+ */
+export function whyUnsupported(loaded: LoadedCase, runtime: RuntimeAdapter, caps: Capabilities, options: RunCaseOptions): string | undefined {
+  const p = plan(loaded, runtime, caps, options);
+  if ('unsupported' in p) return p.unsupported;
+  const job = guestJob(p.compiled, join(tmpdir(), 'wasi-nn-case-planned'), options);
+  return missingImports(job.wasm, runtime, caps) ?? runtime.cannotRun(job);
+}
+
 export async function runCase(loaded: LoadedCase, runtime: RuntimeAdapter, caps: Capabilities, options: RunCaseOptions): Promise<CaseResult> {
   const started = performance.now();
   const c = loaded.case;
   const base = { id: c.id, suite: loaded.suite, title: c.title, spec: c.spec };
   const done = (verdict: CaseVerdict): CaseResult => ({ ...base, ...verdict, duration_ms: Math.round(performance.now() - started) });
-  const unmet = unmetRequirement(loaded, runtime, caps);
-  if (unmet) return done({ status: 'UNSUPPORTED', message: unmet, checks: [], calls: [] });
-
-  let compiled: CompiledCase;
-  try {
-    compiled = compileCase(c, { fixturesDir: options.fixturesDir, dialect: runtime.dialect });
-  } catch (e) {
-    if (e instanceof DialectUnsupported) return done({ status: 'UNSUPPORTED', message: e.message, checks: [], calls: [] });
-    throw e;
-  }
+  const p = plan(loaded, runtime, caps, options);
+  if ('unsupported' in p) return done({ status: 'UNSUPPORTED', message: p.unsupported, checks: [], calls: [] });
   const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-case-'));
   try {
-    const job: GuestJob = {
-      wasm: driverWasm(compiled.guest),
-      args: [`${GUEST_CASE_DIR}/steps.txt`],
-      preopens: { [GUEST_FIXTURES_DIR]: options.fixturesDir, [GUEST_CASE_DIR]: dir },
-      preloads: compiled.preloads.map((p) => ({ name: p.name, encoding: p.encoding, target: p.target, paths: p.fixtures.map((f) => join(options.fixturesDir, f)) })),
-      timeoutMs: options.timeoutMs ?? 30_000,
-    };
+    const job = guestJob(p.compiled, dir, options);
     const cannot = missingImports(job.wasm, runtime, caps) ?? runtime.cannotRun(job);
     if (cannot) return done({ status: 'UNSUPPORTED', message: cannot, checks: [], calls: [] });
-    writeFileSync(join(dir, 'steps.txt'), compiled.script);
+    writeFileSync(join(dir, 'steps.txt'), p.compiled.script);
     const outcome = await runtime.execute(job);
-    return done(judge(compiled, outcome, DIALECTS[runtime.dialect]));
+    return done(judge(p.compiled, outcome, DIALECTS[runtime.dialect]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -35,6 +35,13 @@ export interface LoadOptions {
   fixturesDir: string;
   /** only files whose path relative to suitesDir matches (a glob with * and **) */
   filter?: string;
+  /** the case-file schema; default: suitesDir/schema/case-file.schema.json (a user's suite folder has none) */
+  schemaPath?: string;
+}
+
+/** The built-in case-file schema, also used for suite folders a user brings. */
+export function caseFileSchemaPath(builtinSuitesDir: string): string {
+  return join(builtinSuitesDir, 'schema', 'case-file.schema.json');
 }
 
 export function globToRegExp(glob: string): RegExp {
@@ -71,7 +78,7 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedCase[] {
   } catch (e) {
     throw new SuiteError(name, '', `not valid JSON: ${(e as Error).message}`);
   }
-  const check = validate(join(options.suitesDir, 'schema', 'case-file.schema.json'));
+  const check = validate(options.schemaPath ?? caseFileSchemaPath(options.suitesDir));
   if (!check(data)) {
     const err = check.errors?.[0];
     throw new SuiteError(name, err?.instancePath ?? '', `${err?.message ?? 'invalid'}${err?.params ? ` ${JSON.stringify(err.params)}` : ''}`);
@@ -100,12 +107,24 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedCase[] {
 
 export function loadSuites(options: LoadOptions): LoadedCase[] {
   const filter = options.filter ? globToRegExp(options.filter) : undefined;
-  const files = caseFiles(options.suitesDir).filter((f) => {
+  let all: string[];
+  try {
+    if (!statSync(options.suitesDir).isDirectory()) throw new Error('not a directory');
+    all = caseFiles(options.suitesDir);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new SuiteError(relative(process.cwd(), options.suitesDir) || options.suitesDir, '', `cannot read the suite folder: ${why}`);
+  }
+  const files = all.filter((f) => {
     if (!filter) return true;
     const rel = relative(options.suitesDir, f);
     return filter.test(rel) || filter.test(rel.replace(/\.json$/, '')) || filter.test(rel.split('/')[0] as string);
   });
-  const cases = files.flatMap((f) => loadCaseFile(f, options));
+  return uniqueIds(files.flatMap((f) => loadCaseFile(f, options)));
+}
+
+/** Throws SuiteError when two cases share an id (also across suite folders). */
+function uniqueIds(cases: LoadedCase[]): LoadedCase[] {
   const seen = new Map<string, LoadedCase>();
   for (const c of cases) {
     const before = seen.get(c.case.id);
@@ -113,4 +132,28 @@ export function loadSuites(options: LoadOptions): LoadedCase[] {
     seen.set(c.case.id, c);
   }
   return cases;
+}
+
+export interface SelectOptions {
+  /** the harness's own suites/ (its schema validates every folder) */
+  builtinSuitesDir: string;
+  fixturesDir: string;
+  /** extra suite folders a user brings, in order after the built-in ones */
+  extraSuiteDirs?: readonly string[];
+  /** leave the built-in suites out (only extraSuiteDirs) */
+  builtin?: boolean;
+  /** file / suite glob (see LoadOptions.filter), applied in every folder */
+  filter?: string;
+  /** case-id globs (`*` any run of characters but `/`, `**` any); a case matching one of them is kept */
+  caseGlobs?: readonly string[];
+}
+
+/** Every case of the selected suite folders, filtered by file and by case id; ids unique across folders. */
+export function selectCases(options: SelectOptions): LoadedCase[] {
+  const schemaPath = caseFileSchemaPath(options.builtinSuitesDir);
+  const dirs = [...(options.builtin === false ? [] : [options.builtinSuitesDir]), ...(options.extraSuiteDirs ?? [])];
+  const cases = uniqueIds(dirs.flatMap((dir) => loadSuites({ suitesDir: dir, fixturesDir: options.fixturesDir, schemaPath, ...(options.filter ? { filter: options.filter } : {}) })));
+  if (!options.caseGlobs || options.caseGlobs.length === 0) return cases;
+  const globs = options.caseGlobs.map(globToRegExp);
+  return cases.filter((c) => globs.some((g) => g.test(c.case.id)));
 }

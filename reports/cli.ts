@@ -1,23 +1,28 @@
 /**
  * The report subcommands of `wasi-nn-conformance`:
- *   diff A.json B.json [--json] [--exit-code]                      exit 0 (--exit-code: 1 when they differ, 2 on bad input); 1 on bad input
- *   review --baseline BASE.json NEW.json [--json]                  exit 1 on a regression; 2 on bad input
- *   render --format markdown|html|junit REPORT.json... [--out FILE] exit 0; 1 on bad input
+ *   diff A.json B.json [--json] [--exit-code]                      exit 0; --exit-code: 1 when they differ
+ *   review --baseline BASE.json NEW.json [--json]                  exit 1 on a regression
+ *   render --format markdown|html|junit REPORT.json... [--out FILE] exit 0
+ *   merge SHARD.json... --out ALL.json [--allow-gaps]              exit 0
+ * Every one exits 2 on a usage error or a report it cannot use (harness/exit-codes.ts).
  */
+import { EXIT_FOUND, EXIT_OK, EXIT_USAGE } from '../harness/exit-codes.js';
 import { diffReports, formatDiff } from './diff.js';
-import { ReportFileError, readReport, writeAtomically } from './report-io.js';
+import { MergeError, mergeReports } from './merge.js';
+import { OutputPathError, ReportFileError, readReport, writeAtomically, writeReport } from './report-io.js';
 import { formatReview, review } from './review.js';
 import { renderHtml } from './render/html.js';
 import { renderJunit } from './render/junit.js';
 import { renderMarkdown } from './render/markdown.js';
 
-export const REPORT_COMMANDS = ['diff', 'review', 'render'] as const;
+export const REPORT_COMMANDS = ['diff', 'review', 'render', 'merge'] as const;
 export type ReportCommand = (typeof REPORT_COMMANDS)[number];
 
 export const REPORTS_USAGE = [
   'usage: wasi-nn-conformance diff A.json B.json [--json] [--exit-code]',
   '       wasi-nn-conformance review --baseline BASE.json NEW.json [--json]',
   '       wasi-nn-conformance render --format markdown|html|junit REPORT.json... [--out FILE]',
+  '       wasi-nn-conformance merge SHARD.json... --out ALL.json [--allow-gaps]',
 ].join('\n');
 
 export function isReportCommand(command: string | undefined): command is ReportCommand {
@@ -54,7 +59,7 @@ function diff(argv: readonly string[]): number {
   const d = diffReports(readReport(a), readReport(b));
   process.stdout.write(options.has('--json') ? `${JSON.stringify(d, null, 2)}\n` : formatDiff(d, { a, b }));
   // like `git diff --exit-code`: for CI steps where two runs must agree case for case
-  return options.has('--exit-code') && d.cases.length > 0 ? 1 : 0;
+  return options.has('--exit-code') && d.cases.length > 0 ? EXIT_FOUND : EXIT_OK;
 }
 
 function reviewCommand(argv: readonly string[]): number {
@@ -64,7 +69,7 @@ function reviewCommand(argv: readonly string[]): number {
   const report = positional[0] as string;
   const r = review(readReport(baseline), readReport(report));
   process.stdout.write(options.has('--json') ? `${JSON.stringify(r, null, 2)}\n` : formatReview(r, { baseline, report }));
-  return r.ok ? 0 : 1;
+  return r.ok ? EXIT_OK : EXIT_FOUND;
 }
 
 function render(argv: readonly string[]): number {
@@ -77,24 +82,42 @@ function render(argv: readonly string[]): number {
   const out = options.get('--out');
   if (typeof out === 'string') writeAtomically(out, text);
   else process.stdout.write(text);
-  return 0;
+  return EXIT_OK;
+}
+
+function merge(argv: readonly string[]): number {
+  const { positional, options } = parse(argv, ['--out'], ['--allow-gaps']);
+  const out = options.get('--out');
+  if (typeof out !== 'string') throw new BadInput('merge needs --out FILE');
+  if (positional.length === 0) throw new BadInput('merge needs at least one report');
+  const inputs = positional.map((name) => ({ name, report: readReport(name) }));
+  const { report, gaps } = mergeReports(inputs, { allowGaps: options.has('--allow-gaps') });
+  writeReport(out, report);
+  for (const g of gaps) process.stderr.write(`wasi-nn-conformance merge: gap: ${g}\n`);
+  const shards = report.run_info.merged_from?.length ?? 0;
+  process.stdout.write(`merged ${shards} report(s): ${report.results.length} cases${gaps.length > 0 ? ' (incomplete)' : ''} → ${out}\n`);
+  return EXIT_OK;
 }
 
 /** Runs a report subcommand; returns the exit status. */
 export async function reportsMain(command: ReportCommand, argv: readonly string[]): Promise<number> {
-  const badInputStatus = command === 'review' || argv.includes('--exit-code') ? 2 : 1;
   try {
     if (command === 'diff') return diff(argv);
     if (command === 'review') return reviewCommand(argv);
+    if (command === 'merge') return merge(argv);
     return render(argv);
   } catch (e) {
     if (e instanceof BadInput) {
       process.stderr.write(`wasi-nn-conformance ${command}: ${e.message}\n${REPORTS_USAGE}\n`);
-      return badInputStatus;
+      return EXIT_USAGE;
     }
     if (e instanceof ReportFileError) {
       process.stderr.write(`wasi-nn-conformance ${command}: bad report: ${e.message}\n`);
-      return badInputStatus;
+      return EXIT_USAGE;
+    }
+    if (e instanceof MergeError || e instanceof OutputPathError) {
+      process.stderr.write(`wasi-nn-conformance ${command}: ${e.message}\n`);
+      return EXIT_USAGE;
     }
     throw e;
   }

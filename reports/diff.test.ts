@@ -65,7 +65,7 @@ describe('diff', () => {
     expect(diffReports(a, a).cases).toEqual([]);
   });
 
-  it('the CLI prints the table and exits 0; --json is machine output; bad input exits 1', async () => {
+  it('the CLI prints the table and exits 0; --json is machine output; bad input exits 2', async () => {
     const { dir, pa, pb, a } = files();
     const text = await cli('diff', [pa, pb]);
     expect(text.code).toBe(0);
@@ -74,11 +74,17 @@ describe('diff', () => {
     expect(json.code).toBe(0);
     expect(JSON.parse(json.out).counts.load_by_name).toBe(1);
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ ...a, format_version: 2 }));
+    writeFileSync(bad, JSON.stringify({ ...a, format_version: 3 }));
     const e = await cli('diff', [pa, bad]);
-    expect(e.code).toBe(1);
-    expect(e.err).toMatch(/bad\.json at \/format_version: must be equal to constant/);
-    expect((await cli('diff', [pa])).code).toBe(1);
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/bad\.json at \/format_version: report format version 3 is newer than this harness reads \(1 to 2\): upgrade wasi-nn-conformance/);
+    writeFileSync(bad, JSON.stringify({ ...a, format_version: 1 }));
+    expect((await cli('diff', [pa, bad])).code).toBe(0); // a version-1 report still loads
+    writeFileSync(bad, JSON.stringify({ results: [] }));
+    expect((await cli('diff', [pa, bad])).err).toMatch(/not a wasi-nn-conformance report \(format is undefined\)/);
+    expect((await cli('diff', [pa])).code).toBe(2);
+    expect((await cli('render', ['--format', 'markdown', bad])).code).toBe(2);
+    expect((await cli('render', ['--format', 'pdf', pa])).code).toBe(2);
   });
 
   it('--exit-code: 1 when the reports differ, 0 for a report against itself, 2 on bad input', async () => {

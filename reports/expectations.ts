@@ -38,20 +38,39 @@ export function validateExpectations(data: unknown, file: string): asserts data 
   });
 }
 
-/** The expectations of one runtime; none when it has no file. */
-export function loadExpectations(runtime: string, dir: string = EXPECTATIONS_DIR): ExpectationFile {
+/** An expectation file as loaded, with the path it came from (for messages and run_info). */
+export type LoadedExpectations = ExpectationFile & { path?: string };
+
+/** The built-in expectations of one runtime (reports/expectations/<runtime>.json); none when it has no file. */
+export function loadExpectations(runtime: string, dir: string = EXPECTATIONS_DIR): LoadedExpectations {
   const path = join(dir, `${runtime}.json`);
   if (!existsSync(path)) return { runtime, expectations: [] };
-  const name = relative(process.cwd(), path) || path;
+  return loadExpectationFile(path, runtime);
+}
+
+/**
+ * A runtime maintainer's own expectation file (`run --expectations FILE`), same schema as the
+ * built-in ones; its `runtime` must name the runtime of the run, so a wasmtime list is never
+ * applied to WAMR by mistake.
+ */
+export function loadExpectationFile(path: string, runtime: string): LoadedExpectations {
+  const rel = relative(process.cwd(), path);
+  const name = rel && !rel.startsWith('..') ? rel : path;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ReportFileError(name, '', `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
     throw new ReportFileError(name, '', `not valid JSON: ${(e as Error).message}`);
   }
   validateExpectations(data, name);
-  if (data.runtime !== runtime) throw new ReportFileError(name, '/runtime', `names runtime ${data.runtime}, but the file is for ${runtime}`);
-  return data;
+  if (data.runtime !== runtime) throw new ReportFileError(name, '/runtime', `names runtime ${data.runtime}, but this run is on ${runtime}`);
+  return { ...data, path: name };
 }
 
 function matches(pattern: string, id: string): boolean {
@@ -67,12 +86,12 @@ export function expectationFor(file: ExpectationFile, id: string, dialect: strin
 }
 
 /** XFAIL / XPASS per the expectation file; other results come back unchanged. */
-export function applyExpectations<R extends ReportableResult>(result: R, file: ExpectationFile, dialect: string): R {
+export function applyExpectations<R extends ReportableResult>(result: R, file: LoadedExpectations, dialect: string): R {
   const e = expectationFor(file, result.id, dialect);
   if (!e) return result;
   const expected = { reason: e.reason, ...(e.issue ? { issue: e.issue } : {}), actual_status: result.status };
   if (result.status === 'PASS') {
-    return { ...result, status: 'XPASS', message: `expected to fail (${e.reason}) but passed: remove it from reports/expectations/${file.runtime}.json`, expected_failure: expected };
+    return { ...result, status: 'XPASS', message: `expected to fail (${e.reason}) but passed: remove it from ${file.path ?? `reports/expectations/${file.runtime}.json`}`, expected_failure: expected };
   }
   if ((e.statuses ?? EXPECTABLE_FAILURES).includes(result.status)) {
     return { ...result, status: 'XFAIL', message: `${result.status}: ${result.message ?? ''} [expected: ${e.reason}${e.issue ? ` ${e.issue}` : ''}]`, expected_failure: expected };

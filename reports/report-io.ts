@@ -5,15 +5,15 @@
  * rename, so a reader never sees half a report.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { arch, cpus, platform, release } from 'node:os';
-import { dirname, basename, join, relative } from 'node:path';
+import { dirname, basename, join, relative, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { STATUSES, type Status } from '../harness/judge.js';
 import type { CaseResult } from '../harness/run-case.js';
 import type { TensorError } from '../harness/tensor-bytes.js';
 import { REPO_ROOT, harnessVersion } from '../harness/repo-paths.js';
-import type { ErrorValue, ExpectedFailure, Finding, Report, ReportResult, ReportRuntime, ReportTensorError, RunInfo } from './report-types.js';
+import type { ErrorValue, ExpectedFailure, Finding, Report, ReportResult, ReportRuntime, ReportTensorError, RunInfo, ShardInfo } from './report-types.js';
 
 export const REPORT_SCHEMA_PATH = join(REPO_ROOT, 'reports', 'schema', 'report.schema.json');
 
@@ -59,8 +59,23 @@ function displayName(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
+/** The report format this harness writes; it reads every version from 1 up to it. */
+export const REPORT_FORMAT_VERSION = 2;
+
+/** A clear refusal for a file that is no report, or a report of a format this harness cannot read. */
+function checkFormat(data: unknown, file: string): void {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ReportFileError(file, '', 'not a wasi-nn-conformance report (expected a JSON object)');
+  const { format, format_version: version } = data as { format?: unknown; format_version?: unknown };
+  if (format !== 'wasi-nn-conformance-report') throw new ReportFileError(file, '/format', `not a wasi-nn-conformance report (format is ${JSON.stringify(format)})`);
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new ReportFileError(file, '/format_version', `unknown report format version ${JSON.stringify(version)}`);
+  if (version > REPORT_FORMAT_VERSION) {
+    throw new ReportFileError(file, '/format_version', `report format version ${version} is newer than this harness reads (1 to ${REPORT_FORMAT_VERSION}): upgrade wasi-nn-conformance (this is ${harnessVersion()})`);
+  }
+}
+
 /** Throws ReportFileError (file + JSON pointer) unless data is a valid report. */
 export function validateReport(data: unknown, file: string): asserts data is Report {
+  checkFormat(data, file);
   const check = reportValidator();
   if (!check(data)) {
     const err = check.errors?.[0];
@@ -105,8 +120,31 @@ export function writeReport(path: string, report: Report): void {
   writeAtomically(path, `${JSON.stringify(report, null, 2)}\n`);
 }
 
-/** Writes text to path through a temp file in the same folder and a rename. */
+/** An output path that cannot be written: a directory, or a folder that cannot be made. */
+export class OutputPathError extends Error {}
+
+/**
+ * Checks an output file path before a run spends time on it, and makes its missing folders:
+ * a directory is refused with a clear message, never an EISDIR stack trace.
+ */
+export function prepareOutputPath(path: string): void {
+  let st: Stats | undefined;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isDirectory()) throw new OutputPathError(`${path} is a directory: give a file path, e.g. ${join(path, 'report.json')}`);
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+  } catch (e) {
+    throw new OutputPathError(`cannot create the folder of ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Writes text to path through a temp file in the same folder and a rename; makes missing folders. */
 export function writeAtomically(path: string, text: string): void {
+  prepareOutputPath(path);
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   try {
     writeFileSync(tmp, text);
@@ -130,6 +168,11 @@ export interface RunInfoInput {
   suite_filter?: string;
   jobs?: number;
   planned_cases?: number;
+  timeout_ms?: number;
+  case_filter?: readonly string[];
+  suite_dirs?: readonly string[];
+  expectations?: string;
+  shard?: ShardInfo;
   /** ISO time; default: when buildReport / the ReportWriter was first called */
   started_at?: string;
   finished_at?: string;
@@ -234,6 +277,11 @@ export function buildRunInfo(info: RunInfoInput, complete: boolean): RunInfo {
     started_at: info.started_at ?? now,
     finished_at: info.finished_at ?? now,
     complete,
+    ...(info.timeout_ms === undefined ? {} : { timeout_ms: info.timeout_ms }),
+    ...(info.case_filter === undefined ? {} : { case_filter: [...info.case_filter] }),
+    ...(info.suite_dirs === undefined ? {} : { suite_dirs: [...info.suite_dirs] }),
+    ...(info.expectations === undefined ? {} : { expectations: info.expectations }),
+    ...(info.shard === undefined ? {} : { shard: { ...info.shard, positions: [...info.shard.positions] } }),
   };
 }
 
@@ -242,7 +290,7 @@ export function buildReport(info: RunInfoInput, results: readonly ReportableResu
   const converted = results.map(toReportResult);
   return {
     format: 'wasi-nn-conformance-report',
-    format_version: 1,
+    format_version: REPORT_FORMAT_VERSION,
     run_info: buildRunInfo(info, complete),
     counts: countStatuses(converted),
     results: converted,
@@ -383,7 +431,7 @@ export class ReportWriter {
     const results = this.entries.map((e) => e.result);
     return {
       format: 'wasi-nn-conformance-report',
-      format_version: 1,
+      format_version: REPORT_FORMAT_VERSION,
       run_info: buildRunInfo({ ...this.info, finished_at: new Date().toISOString() }, complete),
       counts: countStatuses(results),
       results,

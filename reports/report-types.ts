@@ -35,6 +35,23 @@ export interface RunInfo {
   started_at: string;
   finished_at: string;
   complete: boolean;
+  /** since format 2 */
+  timeout_ms?: number;
+  case_filter?: string[];
+  suite_dirs?: string[];
+  expectations?: string;
+  shard?: ShardInfo;
+  merged_from?: RunInfo[];
+}
+
+/** Which part of a sharded run a report holds (run --shard K/N). */
+export interface ShardInfo {
+  index: number;
+  total: number;
+  /** cases in the whole selection, over all shards */
+  plan_size: number;
+  /** positions of this shard's planned cases in the whole selection */
+  positions: number[];
 }
 
 export interface ReportCheck {
@@ -81,7 +98,8 @@ export interface Finding {
 
 export interface Report {
   format: 'wasi-nn-conformance-report';
-  format_version: 1;
+  /** the version this harness writes is REPORT_FORMAT_VERSION; it reads every version up to it */
+  format_version: 1 | 2;
   run_info: RunInfo;
   counts: Record<Status, number>;
   results: ReportResult[];

@@ -22,6 +22,8 @@ export interface Review {
   /** status changed, neither a regression nor a fix (e.g. PASS → UNSUPPORTED) */
   changed: StatusChange[];
   new_cases: { id: string; status: Status }[];
+  /** new cases (absent from the baseline) that are red: they fail the review like a regression */
+  new_failures: { id: string; status: Status; message?: string }[];
   removed_cases: { id: string; status: Status }[];
   new_findings: Finding[];
   /** problems that fail the review besides regressions */
@@ -60,12 +62,13 @@ export function review(baseline: Report, report: Report): Review {
     fixes,
     changed,
     new_cases: report.results.filter((r) => !base.has(r.id)).map((r) => ({ id: r.id, status: r.status })),
+    new_failures: report.results.filter((r) => !base.has(r.id) && RED_STATUSES.has(r.status)).map((r) => ({ id: r.id, status: r.status, ...(r.message === undefined ? {} : { message: r.message }) })),
     removed_cases: baseline.results.filter((r) => !now.has(r.id)).map((r) => ({ id: r.id, status: r.status })),
     new_findings: report.findings.filter((f) => !baseFindings.has(findingKey(f))),
     problems,
     diff: diffReports(baseline, report),
   };
-  return { ...result, ok: regressions.length === 0 && result.new_findings.length === 0 && problems.length === 0 };
+  return { ...result, ok: regressions.length === 0 && result.new_failures.length === 0 && result.new_findings.length === 0 && problems.length === 0 };
 }
 
 export function formatReview(r: Review, names: { baseline: string; report: string }): string {
@@ -75,12 +78,13 @@ export function formatReview(r: Review, names: { baseline: string; report: strin
     if (rows.length > 0) out.push(formatTable(header, rows));
   };
   section('REGRESSIONS', ['case', 'was', 'now', 'message'], r.regressions.map((c) => [c.id, c.was, c.now, c.message ?? '']));
+  section('NEW FAILURES (cases the baseline does not have)', ['case', 'now', 'message'], r.new_failures.map((c) => [c.id, c.status, c.message ?? '']));
   section('new findings', ['kind', 'case', 'detail'], r.new_findings.map((f) => [f.kind, f.case, f.detail]));
   section('fixes', ['case', 'was', 'now'], r.fixes.map((c) => [c.id, c.was, c.now]));
   section('other status changes', ['case', 'was', 'now', 'message'], r.changed.map((c) => [c.id, c.was, c.now, c.message ?? '']));
   section('new cases', ['case', 'status'], r.new_cases.map((c) => [c.id, c.status]));
   section('removed cases', ['case', 'was'], r.removed_cases.map((c) => [c.id, c.status]));
   for (const p of r.problems) out.push('', `PROBLEM: ${p}`);
-  out.push('', r.ok ? 'review OK: no regression' : `review FAILED: ${r.regressions.length} regression(s), ${r.new_findings.length} new finding(s), ${r.problems.length} problem(s)`);
+  out.push('', r.ok ? 'review OK: no regression' : `review FAILED: ${r.regressions.length} regression(s), ${r.new_failures.length} new failure(s), ${r.new_findings.length} new finding(s), ${r.problems.length} problem(s)`);
   return `${out.join('\n')}\n`;
 }

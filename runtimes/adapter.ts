@@ -57,6 +57,8 @@ export interface Capabilities {
 export interface RuntimeAdapter {
   readonly name: string;
   readonly dialect: DialectName;
+  /** the environment variable naming the runtime's binary (`run --binary` sets it); none for an in-process runtime */
+  readonly binaryEnvVar?: string;
   detect(): Promise<Detection>;
   capabilities(): Promise<Capabilities>;
   /**

@@ -115,6 +115,10 @@ export abstract class ChildProcessAdapter implements RuntimeAdapter {
 
   constructor(readonly dialect: DialectName) {}
 
+  get binaryEnvVar(): string {
+    return this.binary.envVar;
+  }
+
   abstract capabilities(): Promise<Capabilities>;
   /** PURE: the argv for a job, or why the job cannot be expressed on this runtime. */
   abstract command(job: GuestJob, ctx: CommandContext): CommandPlan;
