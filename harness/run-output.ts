@@ -82,7 +82,7 @@ export class Progress {
       return;
     }
     const now = Date.now();
-    if (done === this.total) return; // the summary follows
+    if (done === this.total || now - this.started < 5000) return; // the summary follows; a short run needs no progress
     if (done - this.lastCount < this.everyCases && now - this.lastLine < this.everySeconds * 1000) return;
     this.lastCount = done;
     this.lastLine = now;

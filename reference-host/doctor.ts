@@ -70,7 +70,7 @@ function targetCell(encoding: Encoding, engine: string, target: DoctorTarget, ha
   if (encoding === 'onnx' || encoding === 'openvino') {
     return {
       available: false,
-      reason: `the ${encoding} backend creates onnxruntime sessions with the CPU execution provider only (onnxruntime-node is installed with onnxruntime-node-install-cuda=skip); ${onMachine}`,
+      reason: `the ${encoding} backend creates onnxruntime sessions with the CPU execution provider only (onnxruntime-node's CUDA binaries are not installed: its install script is denied in package.json allowScripts, or skipped with ONNXRUNTIME_NODE_INSTALL=skip); ${onMachine}`,
       fix: target === 'gpu' ? `a CUDA execution provider in backends/onnx (needs an NVIDIA GPU, CUDA 12 and onnxruntime-node's CUDA binaries), ${POLICY_HINT}` : `no onnxruntime execution provider drives a TPU from Node; ${POLICY_HINT}`,
     };
   }

@@ -56,7 +56,7 @@ export class TorchEngine {
     const haveLibtorch = existsSync(LIBTORCH_HEADER);
     return {
       reason: `the libtorch addon ${ADDON_PATH} is not built${haveLibtorch ? '' : ` and libtorch is not installed (${LIBTORCH_HEADER} is missing)`}`,
-      fix: haveLibtorch ? 'npm run build:torch' : 'apt-get install libtorch-dev && npm run build:torch',
+      fix: `${haveLibtorch ? '' : 'apt-get install libtorch-dev && '}bash ${join(PYTORCH_DIR, 'build.sh')} (in a checkout: npm run build:torch)`,
     };
   }
 
