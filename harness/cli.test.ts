@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
+import { capture } from './test-capture.js';
 
-function capture() {
-  let err = '';
-  let out = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  return { err: () => err, out: () => out };
-}
 
 describe('wasi-nn-conformance run', () => {
   afterEach(() => {
@@ -27,6 +21,13 @@ describe('wasi-nn-conformance run', () => {
     [['run', '--runtime', 'nope'], /unknown runtime nope \(known: reference, reference-cli, wamr, wasmtime, wasmedge\)/],
     [['run', '--runtime=reference-cli', '--dialect', 'x'], /--dialect x: expected one of/],
     [['frob'], /unknown command frob/],
+    [['run', '--timeout', '0'], /--timeout 0: expected seconds/],
+    [['run', '--shard', '3/2'], /--shard 3\/2: K must be between 1 and N/],
+    [['run', '--shard', 'x'], /--shard x: expected K\/N/],
+    [['run', '--case', 'no.such.case.*'], /no case matches --case no\.such\.case\.\*/],
+    [['run', '--binary', '/bin/true'], /--binary: runtime reference runs in this process/],
+    [['run', '--no-builtin-suites'], /--no-builtin-suites needs at least one --suites DIR/],
+    [['merge', 'a.json'], /merge needs --out FILE/],
   ])('%j is a usage error, exit 2', async (argv, message) => {
     const io = capture();
     expect(await main(argv)).toBe(2);
@@ -40,11 +41,12 @@ describe('wasi-nn-conformance run', () => {
     expect(status).toBe(0);
   }, 120_000);
 
-  it('runs a suite on the reference CLI with --jobs and writes plain output without a progress line', async () => {
+  it('runs a suite on the reference CLI with --jobs; without a terminal, progress is plain lines, never an updating one', async () => {
     const io = capture();
     const status = await main(['run', '--runtime', 'reference-cli', '--suite', 'abi/load_by_name*', '--jobs', '3']);
-    expect(io.err()).toBe('');
-    expect(io.out()).toMatch(/^reference-cli \(witx\): \d+ cases\nsuite +PASS +cases\n/m);
+    expect(io.err()).not.toContain('\r');
+    for (const line of io.err().split('\n').filter(Boolean)) expect(line).toMatch(/^progress: \d+\/\d+ cases \(\d+%\), \d+ not passing, \d+ s$/);
+    expect(io.out()).toMatch(/^reference-cli \(witx\): \d+ cases\nsuite +PASS( +UNSUPPORTED)? +cases\nabi +\d+/m);
     expect(status).toBe(0);
   }, 120_000);
 });

@@ -8,15 +8,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from './cli.js';
+import { capture } from './test-capture.js';
 import type { Report, ReportResult } from '../reports/report-types.js';
 
-function capture() {
-  let err = '';
-  let out = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  return { err: () => err, out: () => out };
-}
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Report;
 /** What must be equal between two runs of the same case: all but the time it took. */
@@ -121,20 +115,6 @@ describe('--out, usage and exit statuses', () => {
     io = capture();
     expect(await main(['run', '--case', 'onnx.output_size.exact', '--out', dir])).toBe(2);
     expect(io.err()).toBe(`wasi-nn-conformance: --out: ${dir} is a directory: give a file path, e.g. ${join(dir, 'report.json')}\n`);
-  });
-
-  it.each([
-    [['run', '--timeout', '0'], /--timeout 0: expected seconds/],
-    [['run', '--shard', '3/2'], /--shard 3\/2: K must be between 1 and N/],
-    [['run', '--shard', 'x'], /--shard x: expected K\/N/],
-    [['run', '--case', 'no.such.case.*'], /no case matches --case no\.such\.case\.\*/],
-    [['run', '--binary', '/bin/true'], /--binary: runtime reference runs in this process/],
-    [['run', '--no-builtin-suites'], /--no-builtin-suites needs at least one --suites DIR/],
-    [['merge', 'a.json'], /merge needs --out FILE/],
-  ])('%j: exit 2', async (argv, message) => {
-    const io = capture();
-    expect(await main(argv)).toBe(2);
-    expect(io.err()).toMatch(message);
   });
 
   it('--help gives the options and the exit status table', async () => {
