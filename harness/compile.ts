@@ -43,6 +43,8 @@ export interface CompiledCase {
   checks: Check[];
   /** number of step-script lines, i.e. the `steps` the done line must report */
   lines: number;
+  /** for each script line (index line - 1), the index of the case step it belongs to (`/steps/N`) */
+  lineSteps: number[];
 }
 
 export class CompileError extends Error {
@@ -158,10 +160,15 @@ export function resolveTensor(data: TensorData, fixturesDir: string, pointer: st
 
 class ScriptWriter {
   readonly lines: string[] = [];
+  /** the case step each line belongs to */
+  readonly lineSteps: number[] = [];
   readonly buffers = new Map<string, { size: number }>();
+  /** the case step being compiled */
+  step = 0;
 
   emit(line: string): number {
     this.lines.push(line);
+    this.lineSteps.push(this.step);
     return this.lines.length;
   }
 
@@ -209,6 +216,7 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
 
   c.steps.forEach((step, index) => {
     const ptr = `/steps/${index}`;
+    w.step = index;
     if (isCall(step)) {
       compileCall(step, index, ptr, w, dialect, options, checks);
     } else if ('poke' in step) {
@@ -241,7 +249,7 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
       w.bytes(step.buffer, bytes, `${ptr}/buffer`);
     }
   });
-  return { script: `${w.lines.join('\n')}\n`, guest: dialect.name, preloads: c.preload ?? [], checks, lines: w.lines.length };
+  return { script: `${w.lines.join('\n')}\n`, guest: dialect.name, preloads: c.preload ?? [], checks, lines: w.lines.length, lineSteps: w.lineSteps };
 }
 
 

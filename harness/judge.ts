@@ -22,6 +22,8 @@ export interface RunOutcome {
   timedOut?: boolean;
   /** the run could not start (bad guest, missing runtime, ...) */
   startError?: string;
+  /** the runtime itself failed in a way its adapter recognised (a Rust panic, exit 101): a CRASH whatever the guest printed */
+  crash?: string;
 }
 
 export interface CheckOutcome {
@@ -35,6 +37,7 @@ export interface CheckOutcome {
 }
 
 export interface StepObservation {
+  /** the index of the case step that made the call (`/steps/N` of the case) */
   step: number;
   fn: string;
   errno: number;
@@ -48,7 +51,13 @@ export interface CaseVerdict {
   calls: StepObservation[];
   /** the largest tensor error measured over every output check, also on PASS */
   tensor_error?: TensorError;
+  /** what the runtime printed on stdout besides the guest's records (first lines, capped) */
+  runtime_output?: string[];
 }
+
+/** Runtime output kept in a result: at most this many lines of at most this many characters. */
+export const RUNTIME_OUTPUT_LINES = 20;
+export const RUNTIME_OUTPUT_LINE_CHARS = 500;
 
 const fillU32 = (SENTINEL_FILL * 0x01010101) >>> 0;
 
@@ -123,17 +132,20 @@ function mergeError(a: TensorError | undefined, b: TensorError): TensorError {
   return { maxAbs: Math.max(a.maxAbs, b.maxAbs), maxRel: Math.max(a.maxRel, b.maxRel), maxUlp: Math.max(a.maxUlp, b.maxUlp) };
 }
 
-export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dialect): CaseVerdict {
+export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dialect, token?: string): CaseVerdict {
   if (outcome.startError) return { status: 'ERROR', message: outcome.startError, checks: [], calls: [] };
-  const obs = parseObservations(outcome.stdout);
+  const obs = parseObservations(outcome.stdout, token);
+  const caseStep = (line: number) => compiled.lineSteps[line - 1] ?? line;
   const calls: StepObservation[] = [];
   for (const line of obs.steps.values()) {
     if (line.op === 'call' && typeof line.fn === 'string' && typeof line.errno === 'number') {
-      calls.push({ step: line.step, fn: line.fn, errno: line.errno, errno_name: errnoName(dialect, line.errno) ?? 'unknown' });
+      calls.push({ step: caseStep(line.step), fn: line.fn, errno: line.errno, errno_name: errnoName(dialect, line.errno) ?? 'unknown' });
     }
   }
+  const runtimeOutput = obs.runtimeOutput.slice(0, RUNTIME_OUTPUT_LINES).map((l) => (l.length > RUNTIME_OUTPUT_LINE_CHARS ? `${l.slice(0, RUNTIME_OUTPUT_LINE_CHARS)}…` : l));
+  const extra = runtimeOutput.length > 0 ? { runtime_output: runtimeOutput } : {};
   if (obs.scriptError) {
-    return { status: 'ERROR', message: `the driver rejected step ${obs.scriptError.step}: ${obs.scriptError.error}`, checks: [], calls };
+    return { status: 'ERROR', message: `the driver rejected script line ${obs.scriptError.step} (case step ${caseStep(obs.scriptError.step)}): ${obs.scriptError.error}`, checks: [], calls, ...extra };
   }
   const checks: CheckOutcome[] = [];
   let tensorError: TensorError | undefined;
@@ -154,21 +166,37 @@ export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dial
     checks,
     calls,
     ...(tensorError ? { tensor_error: tensorError } : {}),
+    ...extra,
   });
   const failed = checks.filter((c) => !c.ok);
+  const where = unreached ? ` before step ${unreached.step} (${describeStep(compiled, unreached)})` : '';
+  if (outcome.crash && !outcome.timedOut) return verdict('CRASH', `${outcome.crash}${where}`);
   if (!obs.done) {
-    const where = unreached ? ` before step ${unreached.step} (${describeStep(compiled, unreached)})` : '';
     if (outcome.timedOut) return verdict('TIMEOUT', `the guest did not finish in time${where}`);
     if (outcome.trap) return verdict('TRAP', `${outcome.trap}${where}`);
     if (outcome.signal) return verdict('CRASH', `the runtime died of ${outcome.signal}${where}`);
+    if (outcome.exitCode === 0 && obs.steps.size === 0 && obs.corrupt.length === 0) {
+      // nothing of the guest's at all, yet a clean exit: the runtime did not run it as asked
+      return verdict('ERROR', `the runtime exited 0 but the guest printed no record${firstRuntimeLine(obs.runtimeOutput)}${tail(outcome.stderr)}`);
+    }
     return verdict('CRASH', `the guest stopped without its done line (exit ${outcome.exitCode})${where}${tail(outcome.stderr)}`);
   }
+  if (obs.corrupt.length > 0) {
+    return verdict('ERROR', `${obs.corrupt.length} record(s) of the guest were broken by other output written into them (the runtime's, not the guest's), first: ${obs.corrupt[0]?.slice(0, 200)}`);
+  }
   if (obs.garbage.length > 0) return verdict('ERROR', `the guest printed ${obs.garbage.length} unexpected line(s), first: ${obs.garbage[0]?.slice(0, 200)}`);
+  if (unreached) {
+    return verdict('ERROR', `the guest printed its done line without the record of step ${unreached.step} (${describeStep(compiled, unreached)})`);
+  }
   if (failed.length > 0) {
     return verdict('FAIL', failed.map((c) => `step ${c.step} ${c.what}: expected ${c.expected}, observed ${c.observed}`).join('; '));
   }
   if (outcome.exitCode !== 0) return verdict('FAIL', `the guest finished but exited ${outcome.exitCode}${tail(outcome.stderr)}`);
   return verdict('PASS');
+}
+
+function firstRuntimeLine(lines: readonly string[]): string {
+  return lines.length > 0 ? `; the runtime printed: ${(lines[0] as string).slice(0, 200)}` : '';
 }
 
 function describeStep(compiled: CompiledCase, check: Check): string {

@@ -1,4 +1,5 @@
 /** Runs one loaded case on one runtime: requirements → compile → guest job → judge. */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,10 +55,14 @@ function missingImports(wasm: string, runtime: RuntimeAdapter, caps: Capabilitie
 /** The per-case timeout when none is given (`--timeout`). */
 export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
 
-function guestJob(compiled: CompiledCase, caseDir: string, options: RunCaseOptions): GuestJob {
+/**
+ * The driver's arguments: the step script and this run's token, with which it frames every
+ * record (harness/observations.ts): a runtime's own output can never pass for an observation.
+ */
+function guestJob(compiled: CompiledCase, caseDir: string, options: RunCaseOptions, token: string): GuestJob {
   return {
     wasm: driverWasm(compiled.guest),
-    args: [`${GUEST_CASE_DIR}/steps.txt`],
+    args: [`${GUEST_CASE_DIR}/steps.txt`, token],
     preopens: { [GUEST_FIXTURES_DIR]: options.fixturesDir, [GUEST_CASE_DIR]: caseDir },
     preloads: compiled.preloads.map((p) => ({ name: p.name, encoding: p.encoding, target: p.target, paths: p.fixtures.map((f) => join(options.fixturesDir, f)) })),
     timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
@@ -84,7 +89,7 @@ function plan(loaded: LoadedCase, runtime: RuntimeAdapter, caps: Capabilities, o
 export function whyUnsupported(loaded: LoadedCase, runtime: RuntimeAdapter, caps: Capabilities, options: RunCaseOptions): string | undefined {
   const p = plan(loaded, runtime, caps, options);
   if ('unsupported' in p) return p.unsupported;
-  const job = guestJob(p.compiled, join(tmpdir(), 'wasi-nn-case-planned'), options);
+  const job = guestJob(p.compiled, join(tmpdir(), 'wasi-nn-case-planned'), options, '0'.repeat(16));
   return missingImports(job.wasm, runtime, caps) ?? runtime.cannotRun(job);
 }
 
@@ -97,12 +102,13 @@ export async function runCase(loaded: LoadedCase, runtime: RuntimeAdapter, caps:
   if ('unsupported' in p) return done({ status: 'UNSUPPORTED', message: p.unsupported, checks: [], calls: [] });
   const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-case-'));
   try {
-    const job = guestJob(p.compiled, dir, options);
+    const token = randomBytes(8).toString('hex');
+    const job = guestJob(p.compiled, dir, options, token);
     const cannot = missingImports(job.wasm, runtime, caps) ?? runtime.cannotRun(job);
     if (cannot) return done({ status: 'UNSUPPORTED', message: cannot, checks: [], calls: [] });
     writeFileSync(join(dir, 'steps.txt'), p.compiled.script);
     const outcome = await runtime.execute(job);
-    return done(judge(p.compiled, outcome, DIALECTS[runtime.dialect]));
+    return done(judge(p.compiled, outcome, DIALECTS[runtime.dialect], token));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

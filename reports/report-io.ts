@@ -211,6 +211,7 @@ export function toReportResult(r: ReportableResult): ReportResult {
     ...(r.tensor_error ? { tensor_error: toReportTensorError(r.tensor_error) } : {}),
     duration_ms: Math.max(0, r.duration_ms),
     ...(r.expected_failure ? { expected_failure: { ...r.expected_failure } } : {}),
+    ...(r.runtime_output && r.runtime_output.length > 0 ? { runtime_output: [...r.runtime_output] } : {}),
   };
 }
 

@@ -88,6 +88,8 @@ export interface ReportResult {
   tensor_error?: ReportTensorError;
   duration_ms: number;
   expected_failure?: ExpectedFailure;
+  /** format 2: the runtime's own stdout lines, apart from the guest's records */
+  runtime_output?: string[];
 }
 
 export interface Finding {

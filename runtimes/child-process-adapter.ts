@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { DialectName } from '../reference-host/abi/dialects.js';
 import type { RunOutcome } from '../harness/judge.js';
+import { RECORD_TAG } from '../harness/observations.js';
 import type { Capabilities, Detection, GuestJob, RuntimeAdapter } from './adapter.js';
 import { spawnRuntime, type RuntimeCommand, type SpawnResult } from './spawn.js';
 
@@ -77,11 +78,21 @@ export function resolveBinary(spec: BinarySpec, env: NodeJS.ProcessEnv = process
   return { ok: false, reason: `\`${spec.defaultName}\` is not on PATH and ${spec.envVar} is not set`, fix };
 }
 
-/** Shared reading of a spawn result: signal, timeout, truncation, a run that could not start. */
+/** A Rust runtime that panicked: exit 101 and the panic message on stderr (wasmtime; WasmEdge's Rust plugins). */
+export function runtimePanic(r: SpawnResult): string | undefined {
+  if (r.exitCode !== 101) return undefined;
+  const m = /^.*panicked at .*$/m.exec(r.stderr);
+  if (!m) return undefined;
+  const next = r.stderr.slice((m.index ?? 0) + m[0].length).split('\n').find((l) => l.trim() !== '');
+  return `the runtime panicked (exit 101): ${m[0].trim()}${next ? ` ${next.trim()}` : ''}`.slice(0, 500);
+}
+
+/** Shared reading of a spawn result: signal, timeout, truncation, a panic, a run that could not start. */
 export function baseOutcome(r: SpawnResult, cleaned?: { stdout?: string; stderr?: string; trap?: string; startError?: string }): RunOutcome {
   let stderr = cleaned?.stderr ?? r.stderr;
   if (r.truncated) stderr += `\nwasi-nn-conformance: the runtime's output passed the size cap and it was killed\n`;
-  const startError = r.spawnError ?? cleaned?.startError;
+  const crash = r.timedOut ? undefined : runtimePanic(r);
+  const startError = r.spawnError ?? (crash ? undefined : cleaned?.startError);
   return {
     exitCode: r.exitCode,
     signal: r.signal,
@@ -90,12 +101,13 @@ export function baseOutcome(r: SpawnResult, cleaned?: { stdout?: string; stderr?
     ...(cleaned?.trap && !r.timedOut ? { trap: cleaned.trap } : {}),
     ...(r.timedOut ? { timedOut: true } : {}),
     ...(startError ? { startError } : {}),
+    ...(crash ? { crash } : {}),
   };
 }
 
-/** The guest printed no driver line (`{...}`) at all. */
+/** The guest printed no driver record at all (framed `wasi-nn-obs ...`, or a bare `{...}` line). */
 export function printedNothing(stdout: string): boolean {
-  return !stdout.split('\n').some((l) => l.trimStart().startsWith('{'));
+  return !stdout.includes(`${RECORD_TAG} `) && !stdout.split('\n').some((l) => l.trimStart().startsWith('{'));
 }
 
 /**
@@ -103,7 +115,7 @@ export function printedNothing(stdout: string): boolean {
  * timeout, did not run the guest: a usage error, a module it cannot load or instantiate.
  */
 export function notStarted(r: SpawnResult, runtime: string, stdout: string, message: string): string | undefined {
-  if (r.timedOut || r.signal || r.exitCode === null || r.exitCode === 0 || !printedNothing(stdout)) return undefined;
+  if (r.timedOut || r.signal || r.exitCode === null || r.exitCode === 0 || !printedNothing(stdout) || runtimePanic(r)) return undefined;
   const text = message.trim().split('\n').filter((l) => l.trim() !== '').slice(0, 6).join(' | ');
   return `${runtime} exited ${r.exitCode} before the guest printed anything${text ? `: ${text.slice(0, 500)}` : ''}`;
 }

@@ -134,8 +134,9 @@ class ScriptRuntime extends ChildProcessAdapter {
   async capabilities(): Promise<Capabilities> {
     return { dialects: ['witx'], encodings: ['onnx'], targets: ['cpu'], preload: 'embedder', functions: ALL_FUNCTIONS, missingImports: 'refuse' };
   }
-  command(_job: GuestJob, ctx: CommandContext): CommandPlan {
-    return { ok: true, command: { file: ctx.file, args: ['-e', this.script], env: {}, stage: [] } };
+  command(job: GuestJob, ctx: CommandContext): CommandPlan {
+    // the job's arguments follow the script: process.argv[2] is the run token
+    return { ok: true, command: { file: ctx.file, args: ['-e', this.script, ...job.args], env: {}, stage: [] } };
   }
   interpret(r: SpawnResult): RunOutcome {
     return interpretReferenceCli(r);
@@ -147,7 +148,9 @@ describe('a run goes on after crashes, hangs, garbage and early exits, and judge
   if (!loaded) throw new Error('case abi.load.builders_array.ptr_past_end is gone');
   const runtime = new ScriptRuntime();
   const caps = await runtime.capabilities();
-  const first = 'process.stdout.write(JSON.stringify({step:1,op:"alloc",name:"m",addr:1024,size:4}) + "\\n");';
+  // a fake driver: frames its records with the run token, as guests/driver does
+  const rec = 'const rec = (o) => { const j = JSON.stringify(o); return `wasi-nn-obs ${process.argv[2]} ${j.length} ${j}\\n`; };';
+  const first = `${rec} process.stdout.write(rec({step:1,op:"alloc",name:"m",addr:1024,size:4}));`;
 
   it.each([
     ['SIGSEGV', `${first} process.kill(process.pid, 'SIGSEGV')`, 'CRASH', /died of SIGSEGV/],
@@ -156,7 +159,9 @@ describe('a run goes on after crashes, hangs, garbage and early exits, and judge
     ['a hang', `${first} setInterval(() => {}, 1000)`, 'TIMEOUT', /did not finish in time/],
     ['an early exit', `${first} process.exit(0)`, 'CRASH', /without its done line \(exit 0\)/],
     ['a trap reported by the runtime', `${first} process.stderr.write('wasi-nn-host: wasm trap: unreachable (in function f)\\n'); process.exit(134)`, 'TRAP', /wasm trap: unreachable \(in function f\)/],
-    ['garbage output', `process.stdout.write('\\x00\\xff garbage\\n{"done":true,"steps":0}\\n')`, 'ERROR', /unexpected line\(s\), first: \u0000/],
+    ['a guest record that is no driver record', `${rec} process.stdout.write(rec("hello") + rec({done:true,steps:0}))`, 'ERROR', /the guest printed 1 unexpected line\(s\), first: "hello"/],
+    ['runtime garbage and a clean exit, no guest record', `process.stdout.write('\\x00\\xff garbage\\n')`, 'ERROR', /the runtime exited 0 but the guest printed no record; the runtime printed: \u0000/],
+    ['a runtime panic before any guest output', `process.stderr.write("thread 'main' panicked at crates/wasi-nn/src/witx.rs:12:5:\\nnot implemented\\n"); process.exit(101)`, 'CRASH', /the runtime panicked \(exit 101\): thread 'main' panicked at crates\/wasi-nn\/src\/witx\.rs:12:5: not implemented/],
     ['a runtime that cannot start the guest', `process.stderr.write('wasi-nn-host: cannot read x.wasm: ENOENT\\n'); process.exit(2)`, 'ERROR', /cannot read x\.wasm/],
   ])('%s', async (_what, script, status, message) => {
     runtime.script = script;

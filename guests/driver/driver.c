@@ -2,7 +2,8 @@
  * driver.c -- the wasi-nn "driver guest" (a wasm32-wasi command program).
  *
  * It interprets the step script named by argv[1] and performs exactly the wasi-nn calls
- * the script asks for (hostile ones included), printing one JSON line per step. It never
+ * the script asks for (hostile ones included), printing one JSON line per step, framed with
+ * the run token argv[2] when one is given (see end_line). It never
  * judges what the host does; the harness does that. The step-script language, the output
  * format and the builds (one per ABI dialect, chosen by -D flags below) are specified in
  * guests/README.md, which is the contract: change both together. Built by guests/build.sh.
@@ -163,34 +164,59 @@ static uint32_t do_call(int f, const uint32_t *a) {
 
 /* ---- output ---------------------------------------------------------------------------- */
 
+/* Each record (one JSON object) is built in `rec`, a memory stream, and printed by end_line()
+ * in one write. With a run token (argv[2]) the line is framed as
+ *   wasi-nn-obs TOKEN LENGTH JSON
+ * where LENGTH is the JSON's length in bytes: a runtime's own log lines on the same stdout can
+ * then never be mistaken for an observation, and one that lands inside a record is detected. */
+static FILE *rec;
+static char *rec_buf;
+static size_t rec_size;
+static const char *run_token;
+
 /* Prints s as a JSON string. Control characters, '"', '\\', DEL and every byte >= 0x80 are
  * escaped (\u00XX per byte), so the line is always valid ASCII JSON. */
 static void put_json_str(const char *s) {
-  putchar('"');
+  putc('"', rec);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     unsigned c = *p;
     if (c == '"' || c == '\\') {
-      putchar('\\');
-      putchar((int)c);
+      putc('\\', rec);
+      putc((int)c, rec);
     } else if (c == '\n') {
-      fputs("\\n", stdout);
+      fputs("\\n", rec);
     } else if (c == '\t') {
-      fputs("\\t", stdout);
+      fputs("\\t", rec);
     } else if (c == '\r') {
-      fputs("\\r", stdout);
+      fputs("\\r", rec);
     } else if (c < 0x20 || c >= 0x7f) {
-      printf("\\u%04x", c);
+      fprintf(rec, "\\u%04x", c);
     } else {
-      putchar((int)c);
+      putc((int)c, rec);
     }
   }
-  putchar('"');
+  putc('"', rec);
 }
 
-/* Ends the current JSON line and flushes it, so a later trap cannot lose it. */
+/* Ends the current record and prints it in one write (flushed, so a later trap cannot lose it). */
 static void end_line(void) {
-  fputs("}\n", stdout);
+  fputc('}', rec);
+  fflush(rec);
+  long len = ftell(rec);
+  if (len < 0) len = 0;
+  if (run_token) printf("wasi-nn-obs %s %ld %.*s\n", run_token, len, (int)len, rec_buf);
+  else printf("%.*s\n", (int)len, rec_buf);
   fflush(stdout);
+  fseek(rec, 0, SEEK_SET);
+}
+
+/* A run token is 8 to 64 lowercase hex digits. */
+static int valid_token(const char *t) {
+  size_t n = strlen(t);
+  if (n < 8 || n > 64) return 0;
+  for (const char *p = t; *p; p++)
+    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return 0;
+  return 1;
 }
 
 /* A script error: {"step":N,"error":"..."}, exit status 3, no done line. */
@@ -201,7 +227,7 @@ __attribute__((noreturn, format(printf, 2, 3))) static void fail(unsigned long s
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  printf("{\"step\":%lu,\"error\":", step);
+  fprintf(rec, "{\"step\":%lu,\"error\":", step);
   put_json_str(msg);
   end_line();
   exit(3);
@@ -279,9 +305,9 @@ static void add_buf(const char *name, uint8_t *data, uint32_t size) {
 }
 
 __attribute__((noreturn)) static void oom(unsigned long step, const char *op, const char *name) {
-  printf("{\"step\":%lu,\"op\":\"%s\",\"name\":", step, op);
+  fprintf(rec, "{\"step\":%lu,\"op\":\"%s\",\"name\":", step, op);
   put_json_str(name);
-  fputs(",\"error\":\"out of memory\"", stdout);
+  fputs(",\"error\":\"out of memory\"", rec);
   end_line();
   exit(3);
 }
@@ -376,16 +402,16 @@ static void op_alloc(unsigned long step, char **tok, size_t ntok) {
   if (!reserve_slot() || !(p = buf_alloc(size, &n))) oom(step, "alloc", name);
   memset(p, (int)fill, n);
   add_buf(name, p, size);
-  printf("{\"step\":%lu,\"op\":\"alloc\",\"name\":", step);
+  fprintf(rec, "{\"step\":%lu,\"op\":\"alloc\",\"name\":", step);
   put_json_str(name);
-  printf(",\"addr\":%lu,\"size\":%lu", (unsigned long)(uintptr_t)p, (unsigned long)size);
+  fprintf(rec, ",\"addr\":%lu,\"size\":%lu", (unsigned long)(uintptr_t)p, (unsigned long)size);
   end_line();
 }
 
 static void file_error(unsigned long step, const char *name, int err) {
-  printf("{\"step\":%lu,\"op\":\"file\",\"name\":", step);
+  fprintf(rec, "{\"step\":%lu,\"op\":\"file\",\"name\":", step);
   put_json_str(name);
-  fputs(",\"error\":", stdout);
+  fputs(",\"error\":", rec);
   put_json_str(strerror(err));
   end_line();
 }
@@ -448,9 +474,9 @@ static void op_file(unsigned long step, char **tok, size_t ntok) {
   close(fd);
   memset(p + len, 0, cap - len);
   add_buf(name, p, (uint32_t)len);
-  printf("{\"step\":%lu,\"op\":\"file\",\"name\":", step);
+  fprintf(rec, "{\"step\":%lu,\"op\":\"file\",\"name\":", step);
   put_json_str(name);
-  printf(",\"addr\":%lu,\"size\":%lu", (unsigned long)(uintptr_t)p, (unsigned long)len);
+  fprintf(rec, ",\"addr\":%lu,\"size\":%lu", (unsigned long)(uintptr_t)p, (unsigned long)len);
   end_line();
 }
 
@@ -467,7 +493,7 @@ static void op_hex(unsigned long step, char **tok, size_t ntok) {
   uint8_t *dst = b->data + off;
   for (size_t i = 0; i < digits; i += 2)
     *dst++ = (uint8_t)(hex_digit((unsigned char)h[i]) << 4 | hex_digit((unsigned char)h[i + 1]));
-  printf("{\"step\":%lu,\"op\":\"hex\"", step);
+  fprintf(rec, "{\"step\":%lu,\"op\":\"hex\"", step);
   end_line();
 }
 
@@ -486,7 +512,7 @@ static void op_write(unsigned long step, char **tok, size_t ntok, int is_u32) {
     check_range(step, "u8 write", b, off, 1);
     b->data[off] = (uint8_t)v;
   }
-  printf("{\"step\":%lu,\"op\":\"%s\"", step, op);
+  fprintf(rec, "{\"step\":%lu,\"op\":\"%s\"", step, op);
   end_line();
 }
 
@@ -502,9 +528,9 @@ static void op_call(unsigned long step, char **tok, size_t ntok) {
   uint32_t a[MAX_ARITY] = {0};
   for (unsigned i = 0; i < FNS[f].arity; i++) a[i] = eval(step, tok[2 + i]);
   uint32_t r = do_call(f, a);
-  printf("{\"step\":%lu,\"op\":\"call\",\"fn\":\"%s\",\"args\":[", step, FNS[f].name);
-  for (unsigned i = 0; i < FNS[f].arity; i++) printf("%s%lu", i ? "," : "", (unsigned long)a[i]);
-  printf("],\"errno\":%lu", (unsigned long)r);
+  fprintf(rec, "{\"step\":%lu,\"op\":\"call\",\"fn\":\"%s\",\"args\":[", step, FNS[f].name);
+  for (unsigned i = 0; i < FNS[f].arity; i++) fprintf(rec, "%s%lu", i ? "," : "", (unsigned long)a[i]);
+  fprintf(rec, "],\"errno\":%lu", (unsigned long)r);
   end_line();
 }
 
@@ -514,9 +540,9 @@ static void op_dump(unsigned long step, char **tok, size_t ntok) {
   uint32_t off = eval(step, tok[2]);
   uint32_t len = eval(step, tok[3]);
   check_range(step, "dump", b, off, len);
-  printf("{\"step\":%lu,\"op\":\"dump\",\"name\":", step);
+  fprintf(rec, "{\"step\":%lu,\"op\":\"dump\",\"name\":", step);
   put_json_str(b->name);
-  printf(",\"offset\":%lu,\"hex\":\"", (unsigned long)off);
+  fprintf(rec, ",\"offset\":%lu,\"hex\":\"", (unsigned long)off);
   static const char H[] = "0123456789abcdef";
   char out[4096];
   size_t o = 0;
@@ -525,12 +551,12 @@ static void op_dump(unsigned long step, char **tok, size_t ntok) {
     out[o++] = H[c >> 4];
     out[o++] = H[c & 15];
     if (o == sizeof out) {
-      fwrite(out, 1, o, stdout);
+      fwrite(out, 1, o, rec);
       o = 0;
     }
   }
-  fwrite(out, 1, o, stdout);
-  putchar('"');
+  fwrite(out, 1, o, rec);
+  putc('"', rec);
   end_line();
 }
 
@@ -541,7 +567,16 @@ static void op_dump(unsigned long step, char **tok, size_t ntok) {
 static int is_sep(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 int main(int argc, char **argv) {
-  if (argc < 2) fail(0, "usage: driver STEP-SCRIPT (no script path in argv[1])");
+  rec = open_memstream(&rec_buf, &rec_size);
+  if (!rec) {
+    fputs("driver: cannot open the record stream (out of memory)\n", stderr);
+    return 4;
+  }
+  if (argc > 2) {
+    if (!valid_token(argv[2])) fail(0, "the run token (argv[2]) must be 8 to 64 lowercase hex digits");
+    run_token = argv[2];
+  }
+  if (argc < 2) fail(0, "usage: driver STEP-SCRIPT [RUN-TOKEN] (no script path in argv[1])");
   FILE *f = fopen(argv[1], "r");
   if (!f) fail(0, "cannot open script '%.200s': %s", argv[1], strerror(errno));
 
@@ -585,7 +620,7 @@ int main(int argc, char **argv) {
   }
   fclose(f);
   free(line);
-  printf("{\"done\":true,\"steps\":%lu", step);
+  fprintf(rec, "{\"done\":true,\"steps\":%lu", step);
   end_line();
   return 0;
 }

@@ -29,6 +29,7 @@ import type { DialectName } from '../../reference-host/abi/dialects.js';
 import type { Encoding } from '../../reference-host/core/types.js';
 import type { RunOutcome } from '../../harness/judge.js';
 import { SPEC_FUNCTIONS, type Capabilities, type GuestJob } from '../adapter.js';
+import { RECORD_TAG } from '../../harness/observations.js';
 import { ChildProcessAdapter, baseOutcome, notStarted, resolveBinary, type BinarySpec, type CommandContext, type CommandPlan, type Resolution, type StagedLink } from '../child-process-adapter.js';
 import { encodingsFromEnv } from '../encodings-env.js';
 import type { SpawnResult } from '../spawn.js';
@@ -83,7 +84,7 @@ export function interpretIwasm(r: SpawnResult): RunOutcome {
     return baseOutcome(r, { stdout, stderr, trap: `Exception: ${trap}` });
   }
   // load/instantiate errors are printed on stdout too
-  const nonJson = guest.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('{')).join('\n');
+  const nonJson = guest.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('{') && !l.includes(`${RECORD_TAG} `)).join('\n');
   const startError = notStarted(r, 'iwasm', guest, `${nonJson}\n${stderr}`);
   return baseOutcome(r, { stdout: guest, stderr, ...(startError ? { startError } : {}) });
 }
