@@ -130,6 +130,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     {
       runtime: { name: runtime.name, version: detection.version, dialect: runtime.dialect, ...(detection.path ? { path: detection.path } : {}) },
       encodings: caps.encodings,
+      ...(caps.engines ? { engines: caps.engines } : {}),
       jobs,
       planned_cases: cases.length,
       timeout_ms: timeoutMs,
@@ -171,7 +172,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
   if (baseline) {
     const r = review(baseline, report);
-    out.write(`\n${formatReview(r, { baseline: args.baseline as string, report: args.out ?? '(this run)' })}`);
+    out.write(`\n${formatReview(r, { baseline: args.baseline as string, report: args.out ?? '(this run)' }, { baseline, report })}`);
     return r.ok ? EXIT_OK : EXIT_FOUND;
   }
   return failed > 0 ? EXIT_FOUND : EXIT_OK;

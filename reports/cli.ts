@@ -1,6 +1,6 @@
 /**
  * The report subcommands of `wasi-nn-conformance`:
- *   diff A.json B.json [--json] [--exit-code]                      exit 0; --exit-code: 1 when they differ
+ *   diff A.json B.json [--all] [--json] [--exit-code]              exit 0; --exit-code: 1 when they differ
  *   review --baseline BASE.json NEW.json [--json]                  exit 1 on a regression
  *   render --format markdown|html|junit REPORT.json... [--out FILE] exit 0
  *   merge SHARD.json... --out ALL.json [--allow-gaps]              exit 0
@@ -19,7 +19,7 @@ export const REPORT_COMMANDS = ['diff', 'review', 'render', 'merge'] as const;
 export type ReportCommand = (typeof REPORT_COMMANDS)[number];
 
 export const REPORTS_USAGE = [
-  'usage: wasi-nn-conformance diff A.json B.json [--json] [--exit-code]',
+  'usage: wasi-nn-conformance diff A.json B.json [--all] [--json] [--exit-code]',
   '       wasi-nn-conformance review --baseline BASE.json NEW.json [--json]',
   '       wasi-nn-conformance render --format markdown|html|junit REPORT.json... [--out FILE]',
   '       wasi-nn-conformance merge SHARD.json... --out ALL.json [--allow-gaps]',
@@ -53,11 +53,11 @@ function parse(argv: readonly string[], valued: readonly string[], flags: readon
 }
 
 function diff(argv: readonly string[]): number {
-  const { positional, options } = parse(argv, [], ['--json', '--exit-code']);
+  const { positional, options } = parse(argv, [], ['--json', '--exit-code', '--all']);
   if (positional.length !== 2) throw new BadInput('diff needs two reports: diff A.json B.json');
   const [a, b] = positional as [string, string];
   const d = diffReports(readReport(a), readReport(b));
-  process.stdout.write(options.has('--json') ? `${JSON.stringify(d, null, 2)}\n` : formatDiff(d, { a, b }));
+  process.stdout.write(options.has('--json') ? `${JSON.stringify(d, null, 2)}\n` : formatDiff(d, { a, b }, { all: options.has('--all') }));
   // like `git diff --exit-code`: for CI steps where two runs must agree case for case
   return options.has('--exit-code') && d.cases.length > 0 ? EXIT_FOUND : EXIT_OK;
 }
@@ -66,9 +66,11 @@ function reviewCommand(argv: readonly string[]): number {
   const { positional, options } = parse(argv, ['--baseline'], ['--json']);
   const baseline = options.get('--baseline');
   if (typeof baseline !== 'string' || positional.length !== 1) throw new BadInput('review needs --baseline BASE.json and one new report');
-  const report = positional[0] as string;
-  const r = review(readReport(baseline), readReport(report));
-  process.stdout.write(options.has('--json') ? `${JSON.stringify(r, null, 2)}\n` : formatReview(r, { baseline, report }));
+  const reportPath = positional[0] as string;
+  const base = readReport(baseline);
+  const now = readReport(reportPath);
+  const r = review(base, now);
+  process.stdout.write(options.has('--json') ? `${JSON.stringify(r, null, 2)}\n` : formatReview(r, { baseline, report: reportPath }, { baseline: base, report: now }));
   return r.ok ? EXIT_OK : EXIT_FOUND;
 }
 

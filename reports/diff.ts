@@ -1,12 +1,32 @@
 /**
- * Differences between two reports, case by case: status, errno per call (matched by step and
- * function), tensor error, and the load_by_name group (what each runtime did with a name).
- * Used for runtime vs runtime and run vs run; `review` builds on it for baselines.
+ * Differences between two reports, case by case, grouped by what a runtime maintainer must see
+ * first: security findings, crashes, traps, timeouts, errors, then load_by_name, errno, tensor
+ * and other status differences. Each case sits in one group (its most severe difference) and
+ * says, for both sides, the true status (the actual outcome under an XFAIL/XPASS label), the
+ * spec clause the case checks and each side's message. Cases that one side did not run
+ * (UNSUPPORTED, or absent from its report) are no difference: they are counted apart and listed
+ * only on request. Used for runtime vs runtime and run vs run; `review` builds on it.
  */
-import { errorNumber } from './report-io.js';
+import { errorNumber, findingsOf } from './report-io.js';
 import type { Report, ReportCall, ReportResult, ReportTensorError, Status } from './report-types.js';
 
-export type DiffKind = 'status' | 'errno' | 'tensor' | 'load_by_name' | 'only_a' | 'only_b';
+/** Groups, most severe first; a differing case belongs to the first that applies. */
+export const DIFF_GROUPS = ['security', 'crash', 'trap', 'timeout', 'error', 'load_by_name', 'errno', 'tensor', 'status'] as const;
+export type DiffGroup = (typeof DIFF_GROUPS)[number];
+/** Every kind of difference a case can show; `group` is the first of DIFF_GROUPS among them. */
+export type DiffKind = DiffGroup;
+
+export const GROUP_TITLES: Record<DiffGroup, string> = {
+  security: 'SECURITY FINDINGS (a runtime loaded what a guest named, or read past the sandbox)',
+  crash: 'CRASHES (the runtime died: signal, abort, panic, early exit)',
+  trap: 'TRAPS (the runtime trapped where the case expects an errno or a result)',
+  timeout: 'TIMEOUTS',
+  error: 'ERRORS (the run could not be judged)',
+  load_by_name: 'LOAD_BY_NAME (what each runtime did with a name)',
+  errno: 'ERRNO (a call answered differently)',
+  tensor: 'TENSOR (both computed, with different error)',
+  status: 'OTHER STATUS DIFFERENCES',
+};
 
 export interface CallDiff {
   step: number;
@@ -16,109 +36,170 @@ export interface CallDiff {
   b: string;
 }
 
+export interface SideOf {
+  /** the status as reported (may be an XFAIL / XPASS label) */
+  status: Status;
+  /** what the case really did: the actual status under an expectation label, else the status */
+  actual: Status;
+  message?: string;
+  /** the runtime's own stdout lines, when the report kept any */
+  runtime_output?: string[];
+}
+
 export interface CaseDiff {
   id: string;
   suite: string;
+  /** the spec clause the case checks */
+  spec: string;
+  group: DiffGroup;
   kinds: DiffKind[];
-  a?: Status;
-  b?: Status;
-  a_message?: string;
-  b_message?: string;
+  a: SideOf;
+  b: SideOf;
   calls: CallDiff[];
   /** load_by_name group: the outcome of every load_by_name call on each side, also when the errnos agree */
   load_by_name?: CallDiff[];
-  tensor?: { a?: ReportTensorError; b?: ReportTensorError };
+  tensor?: { a: ReportTensorError; b: ReportTensorError };
+}
+
+export interface NotRun {
+  id: string;
+  /** which side did not run it, and why (its UNSUPPORTED message, or "absent") */
+  side: 'a' | 'b' | 'both';
+  reason: string;
 }
 
 export interface ReportDiff {
-  a: { label: string; complete: boolean; cases: number };
-  b: { label: string; complete: boolean; cases: number };
+  a: { label: string; complete: boolean; cases: number; format_version: number };
+  b: { label: string; complete: boolean; cases: number; format_version: number };
+  /** cases both sides ran */
   compared: number;
   cases: CaseDiff[];
-  counts: Record<DiffKind, number>;
+  counts: Record<DiffGroup, number>;
+  /** cases one side did not run: counted, not differences */
+  not_run: NotRun[];
 }
 
 export const LOAD_BY_NAME_GROUP = 'abi.load_by_name';
 const LOAD_BY_NAME_FNS = new Set(['load_by_name', 'load_by_name_with_config']);
+const NOT_RUN: ReadonlySet<Status> = new Set<Status>(['UNSUPPORTED']);
 
 export function reportLabel(r: Report): string {
   return `${r.run_info.runtime.name} ${r.run_info.runtime.version} (${r.run_info.runtime.dialect})`;
 }
 
-const callKey = (c: { step: number; fn: string }) => `${c.step} ${c.fn}`;
+/** What the case really did. */
+export function actualStatus(r: ReportResult): Status {
+  return r.expected_failure?.actual_status ?? r.status;
+}
+
+/** "CRASH", or "CRASH (XFAIL)" when an expectation labels it. */
+export function statusText(s: { status: Status; actual: Status }): string {
+  return s.status === s.actual ? s.actual : `${s.actual} (${s.status})`;
+}
+
 const callText = (c: ReportCall | undefined) => (c ? `${c.errno_name} (${c.errno})` : 'no call');
 
-function sameTensorError(x: ReportTensorError | undefined, y: ReportTensorError | undefined): boolean {
-  if (!x || !y) return x === y;
+function sameTensorError(x: ReportTensorError, y: ReportTensorError): boolean {
   return errorNumber(x.max_abs) === errorNumber(y.max_abs) && errorNumber(x.max_rel) === errorNumber(y.max_rel) && errorNumber(x.max_ulp) === errorNumber(y.max_ulp);
 }
 
-/** Calls of both sides, matched by step + fn, in step order. */
-function pairCalls(a: readonly ReportCall[], b: readonly ReportCall[]): { key: string; step: number; fn: string; a?: ReportCall; b?: ReportCall }[] {
-  const pairs = new Map<string, { key: string; step: number; fn: string; a?: ReportCall; b?: ReportCall }>();
-  for (const c of a) pairs.set(callKey(c), { key: callKey(c), step: c.step, fn: c.fn, a: c });
-  for (const c of b) {
-    const p = pairs.get(callKey(c));
-    if (p) p.b = c;
-    else pairs.set(callKey(c), { key: callKey(c), step: c.step, fn: c.fn, b: c });
-  }
-  return [...pairs.values()].sort((x, y) => x.step - y.step || x.fn.localeCompare(y.fn));
+/**
+ * Calls of both sides, paired by function and occurrence (the n-th compute of A with the n-th
+ * compute of B), so reports that number steps differently (format 1 numbered script lines) still
+ * pair up; shown with the step of the side that made the call.
+ */
+function pairCalls(a: readonly ReportCall[], b: readonly ReportCall[]): { step: number; fn: string; a?: ReportCall; b?: ReportCall }[] {
+  const keyed = (calls: readonly ReportCall[]) => {
+    const seen = new Map<string, number>();
+    return calls.map((c) => {
+      const n = seen.get(c.fn) ?? 0;
+      seen.set(c.fn, n + 1);
+      return { key: `${c.fn}#${n}`, call: c };
+    });
+  };
+  const pairs = new Map<string, { step: number; fn: string; a?: ReportCall; b?: ReportCall; order: number }>();
+  keyed(a).forEach(({ key, call }, i) => pairs.set(key, { step: call.step, fn: call.fn, a: call, order: i }));
+  keyed(b).forEach(({ key, call }, i) => {
+    const p = pairs.get(key);
+    if (p) p.b = call;
+    else pairs.set(key, { step: call.step, fn: call.fn, b: call, order: a.length + i });
+  });
+  return [...pairs.values()].sort((x, y) => x.order - y.order);
 }
 
-export function diffCase(a: ReportResult | undefined, b: ReportResult | undefined): CaseDiff | undefined {
-  const base = (a ?? b) as ReportResult;
-  const d: CaseDiff = { id: base.id, suite: base.suite, kinds: [], calls: [] };
-  if (a) {
-    d.a = a.status;
-    if (a.message !== undefined) d.a_message = a.message;
+const side = (r: ReportResult): SideOf => ({
+  status: r.status,
+  actual: actualStatus(r),
+  ...(r.message === undefined ? {} : { message: r.message }),
+  ...(r.runtime_output ? { runtime_output: r.runtime_output } : {}),
+});
+
+/** The differences of one case both sides ran; undefined when there are none. */
+export function diffCase(a: ReportResult, b: ReportResult, security: { a: boolean; b: boolean } = { a: false, b: false }): CaseDiff | undefined {
+  const d: CaseDiff = { id: a.id, suite: a.suite, spec: a.spec || b.spec, group: 'status', kinds: [], a: side(a), b: side(b), calls: [] };
+  const actualA = d.a.actual;
+  const actualB = d.b.actual;
+  if (security.a !== security.b) d.kinds.push('security');
+  if (actualA !== actualB) {
+    for (const [status, kind] of [['CRASH', 'crash'], ['TRAP', 'trap'], ['TIMEOUT', 'timeout'], ['ERROR', 'error']] as const) {
+      if (actualA === status || actualB === status) d.kinds.push(kind);
+    }
   }
-  if (b) {
-    d.b = b.status;
-    if (b.message !== undefined) d.b_message = b.message;
-  }
-  if (!a || !b) {
-    d.kinds.push(a ? 'only_a' : 'only_b');
-    return d;
-  }
-  if (a.status !== b.status) d.kinds.push('status');
   const pairs = pairCalls(a.calls, b.calls);
   for (const p of pairs) {
-    if (p.a?.errno_name !== p.b?.errno_name) d.calls.push({ step: p.step, fn: p.fn, a: callText(p.a), b: callText(p.b) });
+    if (p.a?.errno_name !== p.b?.errno_name) d.calls.push({ step: (p.b ?? p.a)?.step ?? p.step, fn: p.fn, a: callText(p.a), b: callText(p.b) });
   }
   const inGroup = a.id.startsWith(LOAD_BY_NAME_GROUP);
-  if (d.calls.some((c) => !inGroup || !LOAD_BY_NAME_FNS.has(c.fn))) d.kinds.push('errno');
   if (inGroup) {
     const lbn = pairs.filter((p) => LOAD_BY_NAME_FNS.has(p.fn));
     if (lbn.some((p) => p.a?.errno_name !== p.b?.errno_name)) {
       d.kinds.push('load_by_name');
-      d.load_by_name = lbn.map((p) => ({ step: p.step, fn: p.fn, a: callText(p.a), b: callText(p.b) }));
+      d.load_by_name = lbn.map((p) => ({ step: (p.b ?? p.a)?.step ?? p.step, fn: p.fn, a: callText(p.a), b: callText(p.b) }));
     }
   }
-  if (!sameTensorError(a.tensor_error, b.tensor_error)) {
+  // a call one side never made is the consequence of a crash or trap already shown, not an errno difference
+  if (d.calls.some((c) => c.a !== 'no call' && c.b !== 'no call' && (!inGroup || !LOAD_BY_NAME_FNS.has(c.fn)))) d.kinds.push('errno');
+  // identical tensors, and a tensor only one side computed, print nothing here
+  if (a.tensor_error && b.tensor_error && !sameTensorError(a.tensor_error, b.tensor_error)) {
     d.kinds.push('tensor');
-    d.tensor = { ...(a.tensor_error ? { a: a.tensor_error } : {}), ...(b.tensor_error ? { b: b.tensor_error } : {}) };
+    d.tensor = { a: a.tensor_error, b: b.tensor_error };
   }
-  return d.kinds.length > 0 ? d : undefined;
+  if (actualA !== actualB && d.kinds.length === 0) d.kinds.push('status');
+  if (d.kinds.length === 0) return undefined;
+  d.group = DIFF_GROUPS.find((g) => d.kinds.includes(g)) as DiffGroup;
+  return d;
 }
 
 export function diffReports(a: Report, b: Report): ReportDiff {
   const byIdA = new Map(a.results.map((r) => [r.id, r]));
   const byIdB = new Map(b.results.map((r) => [r.id, r]));
+  const securityA = new Set(findingsOf(a.results).filter((f) => f.kind === 'security').map((f) => f.case));
+  const securityB = new Set(findingsOf(b.results).filter((f) => f.kind === 'security').map((f) => f.case));
   const ids = [...byIdA.keys(), ...[...byIdB.keys()].filter((id) => !byIdA.has(id))];
   const cases: CaseDiff[] = [];
+  const notRun: NotRun[] = [];
+  let compared = 0;
   for (const id of ids) {
-    const d = diffCase(byIdA.get(id), byIdB.get(id));
+    const ra = byIdA.get(id);
+    const rb = byIdB.get(id);
+    const aRan = ra !== undefined && !NOT_RUN.has(ra.status);
+    const bRan = rb !== undefined && !NOT_RUN.has(rb.status);
+    if (!aRan || !bRan) {
+      if (aRan || bRan) {
+        const missing = aRan ? rb : ra;
+        notRun.push({ id, side: aRan ? 'b' : 'a', reason: missing ? (missing.message ?? missing.status) : 'absent from the report' });
+      }
+      continue;
+    }
+    compared++;
+    const d = diffCase(ra, rb, { a: securityA.has(id), b: securityB.has(id) });
     if (d) cases.push(d);
   }
-  const counts: Record<DiffKind, number> = { status: 0, errno: 0, tensor: 0, load_by_name: 0, only_a: 0, only_b: 0 };
-  for (const c of cases) for (const k of c.kinds) counts[k]++;
-  return {
-    a: { label: reportLabel(a), complete: a.run_info.complete, cases: a.results.length },
-    b: { label: reportLabel(b), complete: b.run_info.complete, cases: b.results.length },
-    compared: [...byIdA.keys()].filter((id) => byIdB.has(id)).length,
-    cases,
-    counts,
-  };
+  cases.sort((x, y) => DIFF_GROUPS.indexOf(x.group) - DIFF_GROUPS.indexOf(y.group));
+  const counts = Object.fromEntries(DIFF_GROUPS.map((g) => [g, 0])) as Record<DiffGroup, number>;
+  for (const c of cases) counts[c.group]++;
+  const info = (r: Report) => ({ label: reportLabel(r), complete: r.run_info.complete, cases: r.results.length, format_version: r.format_version });
+  return { a: info(a), b: info(b), compared, cases, counts, not_run: notRun };
 }
 
 export function formatTensorError(e: ReportTensorError | undefined): string {
@@ -127,34 +208,22 @@ export function formatTensorError(e: ReportTensorError | undefined): string {
   return `abs ${n(e.max_abs)} rel ${n(e.max_rel)} ulp ${n(e.max_ulp)}`;
 }
 
-/** One row per difference: case, kind, detail, A, B. */
-export function diffRows(diff: ReportDiff): [string, string, string, string, string][] {
-  const rows: [string, string, string, string, string][] = [];
-  for (const c of diff.cases) {
-    for (const k of c.kinds) {
-      switch (k) {
-        case 'only_a':
-          rows.push([c.id, 'only in A', '', c.a ?? '', '-']);
-          break;
-        case 'only_b':
-          rows.push([c.id, 'only in B', '', '-', c.b ?? '']);
-          break;
-        case 'status':
-          rows.push([c.id, 'status', '', c.a ?? '', c.b ?? '']);
-          break;
-        case 'errno':
-          for (const call of c.calls.filter((x) => !(c.load_by_name && LOAD_BY_NAME_FNS.has(x.fn)))) rows.push([c.id, 'errno', `step ${call.step} ${call.fn}`, call.a, call.b]);
-          break;
-        case 'load_by_name':
-          for (const call of c.load_by_name ?? []) rows.push([c.id, 'load_by_name', `step ${call.step} ${call.fn}`, call.a, call.b]);
-          break;
-        case 'tensor':
-          rows.push([c.id, 'tensor error', '', formatTensorError(c.tensor?.a), formatTensorError(c.tensor?.b)]);
-          break;
-      }
-    }
-  }
-  return rows;
+export function firstLine(text: string | undefined, max = 160): string {
+  const line = (text ?? '').split('\n')[0] ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** The detail lines of a differing case: what differs, the clause, each side's message. */
+export function detailLines(c: CaseDiff): string[] {
+  const lines: string[] = [];
+  for (const call of c.load_by_name ?? []) lines.push(`step ${call.step} ${call.fn}: A ${call.a}, B ${call.b}`);
+  for (const call of c.calls.filter((x) => !(c.load_by_name && LOAD_BY_NAME_FNS.has(x.fn)))) lines.push(`step ${call.step} ${call.fn}: A ${call.a}, B ${call.b}`);
+  if (c.tensor) lines.push(`tensor error: A ${formatTensorError(c.tensor.a)}, B ${formatTensorError(c.tensor.b)}`);
+  lines.push(`clause: ${firstLine(c.spec, 200)}`);
+  if (c.a.message && c.a.actual !== 'PASS') lines.push(`A says: ${firstLine(c.a.message)}`);
+  if (c.b.message && c.b.actual !== 'PASS') lines.push(`B says: ${firstLine(c.b.message)}`);
+  if (c.b.runtime_output?.length) lines.push(`B printed: ${firstLine(c.b.runtime_output[0])}`);
+  return lines;
 }
 
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -167,12 +236,34 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-export function formatDiff(diff: ReportDiff, names: { a: string; b: string }): string {
+/** Rows of differing cases: the case and both true statuses on one line, then its detail lines indented. */
+export function formatCaseRows(cases: readonly CaseDiff[], labels: { a: string; b: string } = { a: 'A', b: 'B' }): string {
+  const idWidth = Math.min(64, Math.max(4, ...cases.map((c) => c.id.length)));
+  const aWidth = Math.max(labels.a.length, ...cases.map((c) => statusText(c.a).length));
+  const out = [`  ${'case'.padEnd(idWidth)}  ${labels.a.padEnd(aWidth)}  ${labels.b}`];
+  for (const c of cases) {
+    out.push(`  ${c.id.padEnd(idWidth)}  ${statusText(c.a).padEnd(aWidth)}  ${statusText(c.b)}`);
+    for (const l of detailLines(c)) out.push(`      ${l}`);
+  }
+  return out.join('\n');
+}
+
+export function formatDiff(diff: ReportDiff, names: { a: string; b: string }, options: { all?: boolean } = {}): string {
   const out: string[] = [];
-  const side = (k: 'a' | 'b', file: string) => `${k.toUpperCase()}: ${diff[k].label}, ${diff[k].cases} cases${diff[k].complete ? '' : ' (INCOMPLETE run)'} — ${file}`;
-  out.push(side('a', names.a), side('b', names.b));
-  const kinds = (Object.keys(diff.counts) as DiffKind[]).filter((k) => diff.counts[k] > 0);
-  out.push(`${diff.compared} cases in both; ${diff.cases.length} differ${kinds.length ? ` (${kinds.map((k) => `${diff.counts[k]} ${k}`).join(', ')})` : ''}`);
-  if (diff.cases.length > 0) out.push('', formatTable(['case', 'difference', 'where', 'A', 'B'], diffRows(diff)));
+  const head = (k: 'a' | 'b', file: string) => `${k.toUpperCase()}: ${diff[k].label}, ${diff[k].cases} cases${diff[k].complete ? '' : ' (INCOMPLETE run)'} — ${file}`;
+  out.push(head('a', names.a), head('b', names.b));
+  if (diff.a.format_version !== diff.b.format_version) out.push(`note: A is report format ${diff.a.format_version}, B format ${diff.b.format_version}; calls are paired by function and order`);
+  const groups = DIFF_GROUPS.filter((g) => diff.counts[g] > 0);
+  out.push(`${diff.compared} cases run by both; ${diff.cases.length} differ${groups.length ? ` (${groups.map((g) => `${diff.counts[g]} ${g}`).join(', ')})` : ''}`);
+  const onlyA = diff.not_run.filter((n) => n.side === 'b').length;
+  const onlyB = diff.not_run.filter((n) => n.side === 'a').length;
+  if (diff.not_run.length > 0) out.push(`not compared: ${onlyA} case(s) only A ran, ${onlyB} only B ran (UNSUPPORTED or absent on the other side)${options.all ? '' : '; --all lists them'}`);
+  for (const g of groups) {
+    out.push('', `${GROUP_TITLES[g]}: ${diff.counts[g]}`, formatCaseRows(diff.cases.filter((c) => c.group === g)));
+  }
+  if (options.all && diff.not_run.length > 0) {
+    out.push('', `NOT COMPARED: ${diff.not_run.length}`);
+    for (const n of diff.not_run) out.push(`  ${n.id}  not run by ${n.side.toUpperCase()}: ${firstLine(n.reason)}`);
+  }
   return `${out.join('\n')}\n`;
 }

@@ -52,6 +52,8 @@ export interface Capabilities {
    * refuse to instantiate it (wasmtime, WasmEdge), or instantiate and trap when it is called (WAMR).
    */
   missingImports: 'refuse' | 'trap-on-call';
+  /** the inference engine behind each encoding, as far as the adapter can tell (report run_info.engines) */
+  engines?: Record<string, string>;
 }
 
 export interface RuntimeAdapter {

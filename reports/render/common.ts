@@ -1,5 +1,5 @@
 /** What the renderers share: the case × report matrix and status presentation. */
-import { reportLabel } from '../diff.js';
+import { actualStatus, reportLabel } from '../diff.js';
 import { RED_STATUSES } from '../report-io.js';
 import type { Report, ReportResult, Status } from '../report-types.js';
 import { STATUSES } from '../../harness/judge.js';
@@ -12,7 +12,7 @@ export interface MatrixRow {
   title: string;
   /** one per report, undefined where that report lacks the case */
   cells: (ReportResult | undefined)[];
-  /** statuses differ between reports, or a report lacks the case */
+  /** the true statuses differ between reports that ran the case (UNSUPPORTED or absent is no difference) */
   differs: boolean;
   red: boolean;
 }
@@ -37,7 +37,8 @@ export function matrix(reports: readonly Report[]): MatrixRow[] {
   const maps = reports.map((r) => new Map(r.results.map((c) => [c.id, c])));
   return order.map((id) => {
     const cells = maps.map((m) => m.get(id));
-    const statuses = new Set(cells.map((c) => c?.status ?? 'missing'));
+    const ran = cells.filter((c): c is ReportResult => c !== undefined && c.status !== 'UNSUPPORTED');
+    const statuses = new Set(ran.map(actualStatus));
     const meta = info.get(id) as { suite: string; title: string };
     return { id, ...meta, cells, differs: statuses.size > 1, red: cells.some((c) => c !== undefined && RED_STATUSES.has(c.status)) };
   });

@@ -7,11 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECT_NAMES, type DialectName } from '../../reference-host/abi/dialects.js';
 import { ReferenceHost } from '../../reference-host/reference-host.js';
-import type { Encoding, Target } from '../../reference-host/core/types.js';
 import type { RunOutcome } from '../../harness/judge.js';
 import { REPO_ROOT, harnessVersion } from '../../harness/repo-paths.js';
 import type { Capabilities, GuestJob } from '../adapter.js';
-import { referenceFunctions } from '../reference/reference-adapter.js';
+import { referenceEngines, referenceFunctions } from '../reference/reference-adapter.js';
 import { ChildProcessAdapter, baseOutcome, printedNothing, resolveBinary, type BinarySpec, type CommandContext, type CommandPlan, type Resolution } from '../child-process-adapter.js';
 import type { RuntimeCommand, SpawnResult } from '../spawn.js';
 
@@ -60,15 +59,7 @@ export class ReferenceCliAdapter extends ChildProcessAdapter {
   }
 
   async capabilities(): Promise<Capabilities> {
-    await this.probeHost.prepare(); // engines with an async start-up (LiteRT) report availability only after it
-    const encodings: Encoding[] = [];
-    const targets = new Set<Target>();
-    for (const [encoding, backend] of this.probeHost.backends) {
-      if (!backend.availability().available) continue;
-      encodings.push(encoding);
-      for (const t of backend.targets()) targets.add(t);
-    }
-    return { dialects: DIALECT_NAMES, encodings, targets: [...targets], preload: 'name-encoding-target-paths', functions: referenceFunctions(this.dialect), missingImports: 'refuse' };
+    return { ...(await referenceEngines(this.probeHost)), dialects: DIALECT_NAMES, preload: 'name-encoding-target-paths', functions: referenceFunctions(this.dialect), missingImports: 'refuse' };
   }
 
   command(job: GuestJob, ctx: CommandContext): CommandPlan {

@@ -19,6 +19,22 @@ export function referenceFunctions(dialect: DialectName): readonly string[] {
 }
 
 /** The in-process reference host, serving the adapter's dialect (the explicit choice, so never the guest's own). */
+/** The reference host's available encodings, their targets and engines (name and version), after the engines' start-up. */
+export async function referenceEngines(probe: ReferenceHost): Promise<{ encodings: Encoding[]; targets: Target[]; engines: Record<string, string> }> {
+  await probe.prepare(); // engines with an async start-up (LiteRT) report availability only after it
+  const encodings: Encoding[] = [];
+  const targets = new Set<Target>();
+  const engines: Record<string, string> = {};
+  for (const [encoding, backend] of probe.backends) {
+    const a = backend.availability();
+    if (!a.available) continue;
+    encodings.push(encoding);
+    engines[encoding] = `${a.engine} ${a.version}`;
+    for (const t of backend.targets()) targets.add(t);
+  }
+  return { encodings, targets: [...targets], engines };
+}
+
 export class ReferenceAdapter implements RuntimeAdapter {
   readonly name = 'reference';
   private readonly probe: ReferenceHost;
@@ -32,15 +48,7 @@ export class ReferenceAdapter implements RuntimeAdapter {
   }
 
   async capabilities(): Promise<Capabilities> {
-    await this.probe.prepare(); // engines with an async start-up (LiteRT) report availability only after it
-    const encodings: Encoding[] = [];
-    const targets = new Set<Target>();
-    for (const [encoding, backend] of this.probe.backends) {
-      if (!backend.availability().available) continue;
-      encodings.push(encoding);
-      for (const t of backend.targets()) targets.add(t);
-    }
-    return { dialects: DIALECT_NAMES, encodings, targets: [...targets], preload: 'embedder', functions: referenceFunctions(this.dialect), missingImports: 'refuse' };
+    return { ...(await referenceEngines(this.probe)), dialects: DIALECT_NAMES, preload: 'embedder', functions: referenceFunctions(this.dialect), missingImports: 'refuse' };
   }
 
   /** Everything a job can ask for is expressible in process. */

@@ -144,7 +144,9 @@ export class WamrAdapter extends ChildProcessAdapter {
     // the backends wasi_nn.c can dlopen (libwasi_nn_{openvino,onnx,tflite,llamacpp}.so) that the
     // child would find; without a binary, every one (the run stops as unavailable anyway)
     const found = detection.available && detection.path ? wamrBackendEncodings(iwasmLibraryPath(detection.path, this.hostEnv.LD_LIBRARY_PATH)) : ['openvino', 'onnx', 'tensorflowlite', 'ggml', 'autodetect'] as Encoding[];
+    const engines = Object.fromEntries(found.flatMap((e) => (WAMR_BACKEND_LIBS[e] ? [[e, `WAMR backend ${WAMR_BACKEND_LIBS[e]}`]] : [])));
     return {
+      engines,
       dialects: ['wamr', 'wamr-2.1', 'wamr-legacy'],
       encodings: encodingsFromEnv('WASI_NN_IWASM_ENCODINGS', found, this.hostEnv),
       targets: ['cpu', 'gpu', 'tpu'],
