@@ -50,3 +50,25 @@ describe('wasi-nn-conformance run', () => {
     expect(status).toBe(0);
   }, 120_000);
 });
+
+describe('the installed command', () => {
+  it('ends quietly when its output pipe closes early (render | head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { REPO_ROOT } = await import('./repo-paths.js');
+    const { writeReport } = await import('../reports/report-io.js');
+    const { caseResult, report } = await import('../reports/test-reports.js');
+    // a report whose Markdown is far larger than a pipe buffer
+    const file = join(mkdtempSync(join(tmpdir(), 'wasi-nn-epipe-')), 'big.json');
+    writeReport(file, report('wamr', Array.from({ length: 3000 }, (_, i) => caseResult(`abi.case_${i}`, 'FAIL', { message: 'x'.repeat(150) })), 'wamr'));
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'wasi-nn-conformance.js'), 'render', '--format', 'markdown', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});

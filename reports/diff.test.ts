@@ -73,6 +73,8 @@ describe('diff', () => {
     expect(d.cases[0]).toMatchObject({ group: 'crash', b: { status: 'XFAIL', actual: 'CRASH' } });
     const text = formatDiff(d, { a: 'a', b: 'b' });
     expect(text).toContain('CRASHES (the runtime died: signal, abort, panic, early exit): 1');
+    // the first screen names every crash before the detail
+    expect(text.indexOf('CRASH (1, B CRASH (XFAIL) each): abi.x')).toBeLessThan(text.indexOf('CRASHES ('));
     expect(text).toMatch(/abi\.x {2}PASS {2}CRASH \(XFAIL\)/);
     expect(text).toContain('B says: CRASH: the runtime died of SIGABRT before step 1 (compute)');
     // the call the crashed side never made is context, not an errno difference

@@ -248,6 +248,22 @@ export function formatCaseRows(cases: readonly CaseDiff[], labels: { a: string; 
   return out.join('\n');
 }
 
+/** "HEAD item, item, ..." wrapped at 100 columns, continuation lines indented. */
+function wrapList(head: string, items: readonly string[]): string {
+  const lines: string[] = [];
+  let line = head;
+  for (const [i, item] of items.entries()) {
+    const piece = `${item}${i < items.length - 1 ? ',' : ''}`;
+    if (line.length + piece.length + 1 > 100 && line.trim() !== head.trim()) {
+      lines.push(line.trimEnd());
+      line = '    ';
+    }
+    line += `${piece} `;
+  }
+  lines.push(line.trimEnd());
+  return lines.join('\n');
+}
+
 export function formatDiff(diff: ReportDiff, names: { a: string; b: string }, options: { all?: boolean } = {}): string {
   const out: string[] = [];
   const head = (k: 'a' | 'b', file: string) => `${k.toUpperCase()}: ${diff[k].label}, ${diff[k].cases} cases${diff[k].complete ? '' : ' (INCOMPLETE run)'} — ${file}`;
@@ -258,6 +274,17 @@ export function formatDiff(diff: ReportDiff, names: { a: string; b: string }, op
   const onlyA = diff.not_run.filter((n) => n.side === 'b').length;
   const onlyB = diff.not_run.filter((n) => n.side === 'a').length;
   if (diff.not_run.length > 0) out.push(`not compared: ${onlyA} case(s) only A ran, ${onlyB} only B ran (UNSUPPORTED or absent on the other side)${options.all ? '' : '; --all lists them'}`);
+  // the first screen: every security finding, crash, trap and timeout by name, before the detail
+  const urgent = groups.filter((g) => g === 'security' || g === 'crash' || g === 'trap' || g === 'timeout');
+  if (urgent.length > 0) {
+    out.push('');
+    for (const g of urgent) {
+      const inGroup = diff.cases.filter((c) => c.group === g);
+      const labels = new Set(inGroup.map((c) => statusText(c.b)));
+      const same = labels.size === 1 ? `, B ${[...labels][0]} each` : '';
+      out.push(wrapList(`${g.toUpperCase()} (${inGroup.length}${same}): `, inGroup.map((c) => (same ? c.id : `${c.id} ${statusText(c.b)}`))));
+    }
+  }
   for (const g of groups) {
     out.push('', `${GROUP_TITLES[g]}: ${diff.counts[g]}`, formatCaseRows(diff.cases.filter((c) => c.group === g)));
   }
