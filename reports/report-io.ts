@@ -32,6 +32,13 @@ export const HOST_PATH_CASE_PREFIXES: readonly string[] = [
 ];
 const LOAD_BY_NAME_FNS: ReadonlySet<string> = new Set(['load_by_name', 'load_by_name_with_config']);
 
+/**
+ * Cases whose model reaches for a host file (suites/security): a `load` that succeeds there
+ * means the runtime let the model read a file the guest was never granted.
+ */
+export const MODEL_FILE_ACCESS_PREFIX = 'security.model_file_access.';
+const LOAD_FNS: ReadonlySet<string> = new Set(['load', 'load_by_name', 'load_by_name_with_config']);
+
 export class ReportFileError extends Error {
   constructor(
     readonly file: string,
@@ -229,6 +236,13 @@ export function findingsOf(results: readonly ReportResult[]): Finding[] {
       for (const call of r.calls) {
         if (LOAD_BY_NAME_FNS.has(call.fn) && call.errno_name === 'success') {
           findings.push({ kind: 'security', case: r.id, detail: `step ${call.step} ${call.fn} of a name that is no registered graph (${r.title}) returned success: the runtime loaded what the guest named` });
+        }
+      }
+    }
+    if (r.id.startsWith(MODEL_FILE_ACCESS_PREFIX) && !r.id.endsWith('_control')) {
+      for (const call of r.calls) {
+        if (LOAD_FNS.has(call.fn) && call.errno_name === 'success') {
+          findings.push({ kind: 'security', case: r.id, detail: `step ${call.step} ${call.fn} of a model that reads a host file (${r.title}) returned success: the runtime let the model reach the host's disk` });
         }
       }
     }

@@ -3,6 +3,7 @@ import type { Availability, Backend, BackendContext, BackendGraph } from '../bac
 import { ELEMENT_SIZE, NnError, type Target, type Tensor, type TensorType } from '../../core/types.js';
 import { ORT_TYPE_NAMES, loadOrtSync, type OrtNativeSession, type OrtSync, type OrtValueMetadata } from './ort-binding.js';
 import { inputSpecAt, outputAt } from '../io-index.js';
+import { ModelInspectionError, findExternalData } from './external-data.js';
 
 const WASI_TO_ORT: Partial<Record<TensorType, string>> = {
   f16: 'float16',
@@ -150,6 +151,26 @@ class OnnxGraph implements BackendGraph {
   }
 }
 
+/**
+ * A model whose tensors live in external files would make onnxruntime open files relative to
+ * this process's working directory: refused before onnxruntime sees the bytes (external-data.ts).
+ */
+function refuseExternalData(bytes: Uint8Array): void {
+  let ref;
+  try {
+    ref = findExternalData(bytes);
+  } catch (e) {
+    if (e instanceof ModelInspectionError) throw new NnError('invalid_argument', `onnx: not a loadable model: ${e.message}`);
+    throw e;
+  }
+  if (ref) {
+    throw new NnError(
+      'invalid_argument',
+      `onnx: ${ref.where} keeps its data in an external file${ref.location === undefined ? '' : ` (location ${JSON.stringify(ref.location)})`}; this host loads a model from its bytes only and never opens a file for it: embed the data in the model`,
+    );
+  }
+}
+
 export class OnnxBackend implements Backend {
   readonly encoding = 'onnx' as const;
   private ort: OrtSync | undefined;
@@ -190,6 +211,7 @@ export class OnnxBackend implements Backend {
     }
     const bytes = builders[0] as Uint8Array;
     if (bytes.byteLength === 0) throw new NnError('invalid_argument', 'onnx: the builder is empty');
+    refuseExternalData(bytes);
     const session = ort.createSession();
     const copy = bytes.slice();
     try {
