@@ -18,7 +18,7 @@ import { encodeValues } from '../fixtures/gen/evaluator.js';
 import { mlpInput, mlpModel } from '../fixtures/gen/families.js';
 import { writeOnnx } from '../fixtures/gen/onnx-writer.js';
 import { REPO_ROOT } from '../harness/repo-paths.js';
-import { loadOrtSync } from '../reference-host/backends/onnx/ort-binding.js';
+import { SESSION_OPTIONS, loadOrtSync } from '../reference-host/backends/onnx/ort-binding.js';
 import { ReferenceHost } from '../reference-host/reference-host.js';
 
 const DIM = 2048;
@@ -67,7 +67,7 @@ try {
     const binding = loadOrtSync();
     const session = binding.createSession();
     const copy = modelBytes.slice();
-    session.loadModel(copy.buffer, copy.byteOffset, copy.byteLength, {});
+    session.loadModel(copy.buffer, copy.byteOffset, copy.byteLength, { ...SESSION_OPTIONS });
     const times: number[] = [];
     for (let i = 0; i < WARMUP + ITERATIONS; i++) {
       const t0 = performance.now();

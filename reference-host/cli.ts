@@ -16,10 +16,17 @@ import { parsePreloadSpec, type NamedGraphSpec } from './core/named-graphs.js';
 import { TARGET_POLICIES, type GraphInfo, type TargetPolicy } from './core/nn-host.js';
 import { doctor } from './doctor.js';
 import { ReferenceHost } from './reference-host.js';
+import type { NnLimits } from './core/limits.js';
 import { GuestLoadError, formatTrap } from './wasi/run-guest.js';
 
-export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] GUEST.wasm [ARGS...]
-       wasi-nn-host doctor [--json]`;
+export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] [--nn-max-graphs N] [--nn-max-contexts N] [--nn-max-builders N] [--nn-max-model-bytes N] GUEST.wasm [ARGS...]
+       wasi-nn-host doctor [--json]
+
+What a guest can reach: only the folders given with --dir (symlinks inside them are resolved on
+the host and may not lead out: notcapable), the --env variables, and the models given with
+--nn-preload. Models are bytes: no engine opens a file on a model's behalf (ONNX external data
+is refused at load). Not guaranteed: a folder swapped for a symlink by another host process
+between the check and the open; see reference-host/README.md "Sandbox".`;
 
 export class UsageError extends Error {}
 
@@ -35,7 +42,16 @@ export interface RunCommand {
   trace: boolean;
   /** a target the engine or machine lacks: strict → unsupported_operation, fallback → cpu */
   targetPolicy: TargetPolicy;
+  limits: Partial<NnLimits>;
 }
+
+/** --nn-max-* flag → the limit it sets (core/limits.ts). */
+const LIMIT_FLAGS: Readonly<Record<string, keyof NnLimits>> = {
+  '--nn-max-graphs': 'maxGraphs',
+  '--nn-max-contexts': 'maxContexts',
+  '--nn-max-builders': 'maxBuilders',
+  '--nn-max-model-bytes': 'maxModelBytes',
+};
 
 /** The --nn-trace line for the dialect a guest is served: `wasi-nn: dialect wamr-legacy (from the guest's imports: module wasi_nn)`. */
 export function formatDialectTrace(choice: DialectChoice): string {
@@ -51,7 +67,7 @@ export function formatGraphTrace(handle: number, info: GraphInfo): string {
 
 /** Parses the arguments after `run`. Options stop at the first non-option (the guest). */
 export function parseRunArgs(argv: readonly string[]): RunCommand {
-  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: undefined, trace: false, targetPolicy: 'strict' };
+  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: undefined, trace: false, targetPolicy: 'strict', limits: {} };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
@@ -113,6 +129,16 @@ export function parseRunArgs(argv: readonly string[]): RunCommand {
         cmd.targetPolicy = p as TargetPolicy;
         break;
       }
+      case '--nn-max-graphs':
+      case '--nn-max-contexts':
+      case '--nn-max-builders':
+      case '--nn-max-model-bytes': {
+        const v = value(flag, inline);
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || !Number.isSafeInteger(n)) throw new UsageError(`${flag} ${v}: expected a whole number >= 1`);
+        cmd.limits[LIMIT_FLAGS[flag] as keyof NnLimits] = n;
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${arg}`);
     }
@@ -154,7 +180,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
-  const host = new ReferenceHost({ ...(cmd.dialect ? { dialect: cmd.dialect } : {}), preloads: cmd.preloads, targetPolicy: cmd.targetPolicy });
+  const host = new ReferenceHost({ ...(cmd.dialect ? { dialect: cmd.dialect } : {}), preloads: cmd.preloads, targetPolicy: cmd.targetPolicy, limits: cmd.limits });
   try {
     const result = await host.run({
       wasm: cmd.wasm,

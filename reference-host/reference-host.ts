@@ -2,6 +2,7 @@
  * The reference host as a library: engines, the named-graph registry and a dialect, shared by
  * every guest it runs. This is what the CLI and the harness's in-process runtime use.
  */
+import type { NnLimits } from './core/limits.js';
 import { DIALECTS, type DialectName } from './abi/dialects.js';
 import type { Backend } from './backends/backend.js';
 import { createBackends } from './backends/index.js';
@@ -18,6 +19,8 @@ export interface ReferenceHostOptions {
   backends?: ReadonlyMap<Encoding, Backend>;
   /** a target the engine or machine lacks: strict (default) → unsupported_operation, fallback → cpu */
   targetPolicy?: TargetPolicy;
+  /** what one guest may hold (core/limits.ts); default DEFAULT_LIMITS */
+  limits?: Partial<NnLimits>;
 }
 
 export class ReferenceHost {
@@ -25,6 +28,7 @@ export class ReferenceHost {
   readonly backends: ReadonlyMap<Encoding, Backend>;
   readonly registry = new NamedGraphRegistry();
   readonly targetPolicy: TargetPolicy;
+  readonly limits: Partial<NnLimits>;
 
   constructor(options: ReferenceHostOptions = {}) {
     this.dialect = options.dialect;
@@ -32,6 +36,7 @@ export class ReferenceHost {
     // the engines, plus the autodetect entry (reference-host/detect) that routes to them
     this.backends = withAutodetect(options.backends ?? createBackends());
     this.targetPolicy = options.targetPolicy ?? 'strict';
+    this.limits = { ...(options.limits ?? {}) };
     for (const spec of options.preloads ?? []) this.registry.register(spec);
   }
 
@@ -46,7 +51,7 @@ export class ReferenceHost {
     const dialect = run.dialect ?? this.dialect;
     return runGuest(
       { ...guest, ...(dialect === undefined ? {} : { dialect }) },
-      { backends: this.backends, registry: this.registry, targetPolicy: this.targetPolicy, ...(onGraph ? { onGraph } : {}) },
+      { backends: this.backends, registry: this.registry, targetPolicy: this.targetPolicy, limits: this.limits, ...(onGraph ? { onGraph } : {}) },
     );
   }
 

@@ -84,16 +84,34 @@ export class NnAbi {
     }
   }
 
-  /** `count` graph_builder records {ptr, len} at `ptr`; count × 8 is computed without wrapping. */
+  /**
+   * `count` graph_builder records {ptr, len} at `ptr`; count × 8 is computed without wrapping.
+   * The count and the sum of the lengths are checked against the host's limits before a single
+   * byte is copied: 4,096 records aliasing one large buffer cost nothing but an errno.
+   */
   readBuilders(m: GuestMemory, ptr: number, count: number): Uint8Array[] {
     const n = count >>> 0;
     m.check(ptr, n * BUILDER_RECORD_SIZE, 'graph builder array');
-    const builders: Uint8Array[] = [];
+    const { maxBuilders, maxModelBytes } = this.host.limits;
+    if (n > maxBuilders) throw new NnError('too_large', `${n} graph builders; this host takes at most ${maxBuilders} per load (--nn-max-builders)`);
+    const records: { at: number; len: number }[] = [];
+    let total = 0;
     for (let i = 0; i < n; i++) {
       const at = (ptr >>> 0) + i * BUILDER_RECORD_SIZE;
-      builders.push(m.copy(m.u32(at, 'builder.ptr'), m.u32(at + 4, 'builder.len'), `builder ${i}`));
+      const len = m.u32(at + 4, 'builder.len');
+      total += len;
+      if (total > maxModelBytes) throw new NnError('too_large', `the graph builders add up to more than ${maxModelBytes} bytes, the most this host loads (--nn-max-model-bytes)`);
+      records.push({ at, len });
     }
-    return builders;
+    return records.map(({ at, len }, i) => m.copy(m.u32(at, 'builder.ptr'), len, `builder ${i}`));
+  }
+
+  /** A tensor's dims: the rank is checked against the host's limit before anything is read. */
+  readDims(m: GuestMemory, ptr: number, count: number): number[] {
+    const n = count >>> 0;
+    const { maxTensorRank } = this.host.limits;
+    if (n > maxTensorRank) throw new NnError('invalid_argument', `tensor dims_len ${n} is more than the largest rank this host takes (${maxTensorRank})`);
+    return m.u32Array(ptr, n, 'tensor dims');
   }
 
   encodingOf(code: number): Encoding {

@@ -32,7 +32,7 @@ export function createWasiEphemeralNn(options: NnImportOptions): NnImports {
     const dataPtr = m.u32(ptr + 12, 'tensor.data');
     const dataLen = m.u32(ptr + 16, 'tensor.data_len');
     const type = abi.tensorTypeOf(typeCode);
-    const dims = m.u32Array(dimsPtr, dimsLen, 'tensor dims');
+    const dims = abi.readDims(m, dimsPtr, dimsLen);
     return { type, dims, data: abi.tensorData(m, typeCode, type, dims, dataPtr, dataLen, anyDims) };
   };
 

@@ -37,7 +37,7 @@ export function createWasiNnLegacy(options: NnImportOptions): NnImports {
     const typeCode = m.u8(ptr + 4, 'tensor.type');
     const dataPtr = m.u32(ptr + 8, 'tensor.data');
     m.check(dimsStruct, ARRAY_STRUCT_SIZE, 'tensor_dimensions');
-    const dims = m.u32Array(m.u32(dimsStruct, 'tensor_dimensions.buf'), m.u32(dimsStruct + 4, 'tensor_dimensions.size'), 'tensor dims');
+    const dims = abi.readDims(m, m.u32(dimsStruct, 'tensor_dimensions.buf'), m.u32(dimsStruct + 4, 'tensor_dimensions.size'));
     const type = abi.tensorTypeOf(typeCode);
     if (ELEMENT_SIZE[type] !== LEGACY_ELEMENT_SIZE) {
       throw new NnError('invalid_argument', `tensor type ${type}: the legacy wasi_nn tensor carries product(dims) × 4 bytes of data whatever the type, so only f32 and i32 tensors can be passed`);

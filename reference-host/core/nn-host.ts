@@ -6,6 +6,7 @@
 import type { Backend, BackendContext, BackendGraph } from '../backends/backend.js';
 import { describeDetection, detect, type Detection } from '../detect/detector.js';
 import { HandleTable } from './handles.js';
+import { limitsWith, type NnLimits } from './limits.js';
 import type { NamedGraphRegistry } from './named-graphs.js';
 import { NnError, type Encoding, type Target, type Tensor } from './types.js';
 
@@ -54,6 +55,8 @@ export interface NnHostOptions {
   targetPolicy?: TargetPolicy;
   /** told about every graph handle made by load or load_by_name (the CLI's --nn-trace prints it) */
   onGraph?: (handle: number, info: GraphInfo) => void;
+  /** resource limits per guest instance (limits.ts); default DEFAULT_LIMITS */
+  limits?: Partial<NnLimits>;
 }
 
 /** Runs `fn`, turning anything that is not an NnError into runtime_error. */
@@ -80,12 +83,17 @@ function parseConfig(bytes: Uint8Array): Readonly<Record<string, unknown>> {
 }
 
 export class NnHost {
-  private readonly graphs = new HandleTable<GraphEntry>('graph');
-  private readonly contexts = new HandleTable<ContextEntry>('execution context');
+  readonly limits: NnLimits;
+  private readonly graphs: HandleTable<GraphEntry>;
+  private readonly contexts: HandleTable<ContextEntry>;
   /** unloaded graphs, freed with the instance because live contexts may still use them */
   private readonly retired: BackendGraph[] = [];
 
-  constructor(private readonly options: NnHostOptions) {}
+  constructor(private readonly options: NnHostOptions) {
+    this.limits = limitsWith(options.limits);
+    this.graphs = new HandleTable<GraphEntry>('graph', this.limits.maxGraphs, '--nn-max-graphs');
+    this.contexts = new HandleTable<ContextEntry>('execution context', this.limits.maxContexts, '--nn-max-contexts');
+  }
 
   private backend(encoding: Encoding): Backend {
     const backend = this.options.backends.get(encoding);

@@ -15,6 +15,7 @@ import { NnHost, type NnHostOptions } from '../core/nn-host.js';
 import type { Encoding } from '../core/types.js';
 import { formatTrap, trapReport, type TrapReport } from './trap.js';
 import { silenceWasiExperimentalWarning } from './quiet-wasi-warning.js';
+import { confinePaths } from './confine-paths.js';
 
 // node:wasi emits its ExperimentalWarning while it loads: a static import would load it before
 // this module's body could filter the warning, so it is loaded here, after the filter.
@@ -106,6 +107,7 @@ export interface GuestEnvironment {
   /** NnHost's target policy (default strict) and graph observer */
   targetPolicy?: NnHostOptions['targetPolicy'];
   onGraph?: NnHostOptions['onGraph'];
+  limits?: NnHostOptions['limits'];
 }
 
 export async function runGuest(run: GuestRun, environment: GuestEnvironment): Promise<GuestResult> {
@@ -150,7 +152,8 @@ export async function runGuest(run: GuestRun, environment: GuestEnvironment): Pr
   let instance: WebAssembly.Instance;
   try {
     instance = await WebAssembly.instantiate(module, {
-      wasi_snapshot_preview1: viaJsWrappers(wasi.wasiImport),
+      // symlinks inside a preopen cannot lead out of it (confine-paths.ts)
+      wasi_snapshot_preview1: viaJsWrappers(confinePaths(wasi.wasiImport as Record<string, (...args: number[]) => number>, run.preopens ?? {}, nnOptions.memory)),
       [choice.dialect.module]: nn,
     });
   } catch (e) {

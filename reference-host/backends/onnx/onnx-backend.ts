@@ -1,7 +1,7 @@
 /** ONNX through onnxruntime-node, called synchronously (see ort-binding.ts). */
 import type { Availability, Backend, BackendContext, BackendGraph } from '../backend.js';
 import { ELEMENT_SIZE, NnError, type Target, type Tensor, type TensorType } from '../../core/types.js';
-import { ORT_TYPE_NAMES, loadOrtSync, type OrtNativeSession, type OrtSync, type OrtValueMetadata } from './ort-binding.js';
+import { ORT_TYPE_NAMES, SESSION_OPTIONS, loadOrtSync, type OrtNativeSession, type OrtSync, type OrtValueMetadata } from './ort-binding.js';
 import { inputSpecAt, outputAt } from '../io-index.js';
 import { ModelInspectionError, findExternalData } from './external-data.js';
 
@@ -215,7 +215,7 @@ export class OnnxBackend implements Backend {
     const session = ort.createSession();
     const copy = bytes.slice();
     try {
-      session.loadModel(copy.buffer, copy.byteOffset, copy.byteLength, {});
+      session.loadModel(copy.buffer, copy.byteOffset, copy.byteLength, { ...SESSION_OPTIONS });
     } catch (e) {
       throw new NnError('invalid_argument', `onnx: not a loadable model: ${(e as Error).message}`);
     }

@@ -11,6 +11,15 @@ const require = createRequire(import.meta.url);
 
 export const SUPPORTED_ORT_VERSION = '1.30.0';
 
+/**
+ * The options of every session the reference host makes. onnxruntime gives each session its own
+ * intra-op thread pool sized to the machine (measured: 300 loads of one model on 2 cores made
+ * 300 threads), so a guest looping over load could make the host create threads without bound.
+ * With one intra-op and one inter-op thread a session runs on the calling thread: the thread
+ * count stays flat however many graphs a guest loads (the same 300 loads: no new thread).
+ */
+export const SESSION_OPTIONS: Readonly<Record<string, unknown>> = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+
 /** ORT's element type numbers (ONNX TensorProto.DataType) as the binding reports them. */
 export const ORT_TYPE_NAMES: Readonly<Record<number, string>> = {
   1: 'float32',
