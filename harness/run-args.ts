@@ -9,6 +9,8 @@ export interface RunArgs {
   runtime: string;
   /** the runtime binary (else its env var, else PATH) */
   binary?: string;
+  /** how the binary was built, recorded in run_info.runtime.build */
+  runtimeBuild?: string;
   /** undefined: the runtime's own default */
   dialect?: DialectName;
   /** a glob on suite files / folders */
@@ -34,6 +36,7 @@ export interface RunArgs {
 export const RUN_USAGE = `usage: wasi-nn-conformance run [options]
   --runtime NAME        ${Object.keys(RUNTIMES).join(', ')} (default reference)
   --binary PATH         the runtime binary (default: its env var, e.g. WASI_NN_WASMTIME, else PATH)
+  --runtime-build TEXT  how that binary was built (commit, flags), kept in the report's run_info
   --dialect NAME        ${DIALECT_NAMES.join(', ')} (default: the runtime's own)
   --suite GLOB          only suite files or folders matching GLOB (e.g. 'abi/*', onnx)
   --case GLOB           only cases whose id matches GLOB (e.g. 'onnx.*'); repeatable
@@ -89,6 +92,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
         break;
       case '--binary':
         args.binary = opt.value();
+        break;
+      case '--runtime-build':
+        args.runtimeBuild = opt.value();
         break;
       case '--dialect': {
         const d = opt.value();

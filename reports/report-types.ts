@@ -20,6 +20,8 @@ export interface ReportRuntime {
   version: string;
   dialect: string;
   path?: string;
+  /** format 2: how the binary was built (run --runtime-build) */
+  build?: string;
   argv?: string[];
 }
 
