@@ -39,13 +39,13 @@ describe('resource limits', () => {
       g.view().setUint32(at + 4 + i * 8, 1 << 20, true);
     }
     const before = rss();
-    expect(g.name(g.nn.load(at, 4096, ONNX, 0, 16) as number)).toBe('too_large');
+    expect(g.name(g.nn.load!(at, 4096, ONNX, 0, 16) as number)).toBe('too_large');
     expect(g.calls.at(-1)?.message).toBe('4096 graph builders; this host takes at most 64 per load (--nn-max-builders)');
     expect(rss() - before).toBeLessThan(64 * 1024 * 1024);
     // within the count limit, the total is what counts: 64 × 1 MiB > a 16 MiB budget
     const small = guest(40, { maxModelBytes: 16 << 20 });
     new Uint8Array(small.memory.buffer).set(new Uint8Array(g.memory.buffer));
-    expect(small.name(small.nn.load(at, 64, ONNX, 0, 16) as number)).toBe('too_large');
+    expect(small.name(small.nn.load!(at, 64, ONNX, 0, 16) as number)).toBe('too_large');
   });
 
   it('dims_len 250 M: invalid_argument, the host alive, nothing allocated', () => {
@@ -55,7 +55,7 @@ describe('resource limits', () => {
     g.view().setUint32(136, 1, true); // f32
     g.view().setUint32(140, 512, true);
     g.view().setUint32(144, 16, true);
-    expect(g.name(g.nn.set_input(0, 0, 128) as number)).toBe('invalid_argument');
+    expect(g.name(g.nn.set_input!(0, 0, 128) as number)).toBe('invalid_argument');
     expect(g.calls.at(-1)?.message).toBe('tensor dims_len 250000000 is more than the largest rank this host takes (64)');
   });
 
@@ -64,12 +64,12 @@ describe('resource limits', () => {
     new Uint8Array(g.memory.buffer).set(model, 4096);
     g.view().setUint32(64, 4096, true);
     g.view().setUint32(68, model.byteLength, true);
-    const load = () => g.name(g.nn.load(64, 1, ONNX, 0, 16) as number);
+    const load = () => g.name(g.nn.load!(64, 1, ONNX, 0, 16) as number);
     expect([load(), load(), load(), load()]).toEqual(['success', 'success', 'success', 'busy']);
     const graph = g.view().getUint32(16, true);
-    const init = () => g.name(g.nn.init_execution_context(graph, 20) as number);
+    const init = () => g.name(g.nn.init_execution_context!(graph, 20) as number);
     expect([init(), init(), init()]).toEqual(['success', 'success', 'busy']);
-    expect(g.name(g.nn.unload?.(graph) as number)).toBe('success');
+    expect(g.name(g.nn.unload!(graph) as number)).toBe('success');
     expect(load()).toBe('success');
   });
 
@@ -80,7 +80,7 @@ describe('resource limits', () => {
     g.view().setUint32(68, model.byteLength, true);
     const before = threads();
     const started = Date.now();
-    for (let i = 0; i < 10_000; i++) expect(g.nn.load(64, 1, ONNX, 0, 16)).toBe(0);
+    for (let i = 0; i < 10_000; i++) expect(g.nn.load!(64, 1, ONNX, 0, 16)).toBe(0);
     expect(threads() - before).toBeLessThanOrEqual(4);
     expect(Date.now() - started).toBeLessThan(60_000);
     g.host.dispose();
