@@ -99,6 +99,7 @@ export class NnAbi {
     for (let i = 0; i < n; i++) {
       const at = (ptr >>> 0) + i * BUILDER_RECORD_SIZE;
       const len = m.u32(at + 4, 'builder.len');
+      m.check(m.u32(at, 'builder.ptr'), len, `builder ${i}`); // a bad pointer is invalid_argument, whatever the total
       total += len;
       if (total > maxModelBytes) throw new NnError('too_large', `the graph builders add up to more than ${maxModelBytes} bytes, the most this host loads (--nn-max-model-bytes)`);
       records.push({ at, len });

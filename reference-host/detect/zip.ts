@@ -1,8 +1,12 @@
 /**
- * Reads the entry names of a zip archive from its central directory (never decompresses).
+ * Reads a zip archive's central directory: the entry names (listZip, never decompresses), or
+ * the entries themselves (readZipEntries, for engines that must look inside: stored and deflate
+ * only, every size bounded).
  * The end-of-central-directory record is searched for backwards from the end (it may be followed
  * by a comment of up to 65535 bytes); Zip64 archives are followed through their locator.
  */
+
+import { inflateRawSync } from 'node:zlib';
 
 export interface ZipListing {
   names: string[];
@@ -24,7 +28,7 @@ export function startsLikeZip(b: Uint8Array): boolean {
   return sig(b, 0, 0x04034b50);
 }
 
-export function listZip(b: Uint8Array): ZipListing {
+function centralDirectory(b: Uint8Array): { records: CentralRecord[]; notes: string[] } {
   const notes: string[] = [];
   let eocd = -1;
   for (let at = b.length - 22; at >= Math.max(0, b.length - 22 - 0xffff); at--) {
@@ -48,7 +52,7 @@ export function listZip(b: Uint8Array): ZipListing {
     notes.push('Zip64');
   }
   if (cdOffset + cdSize > b.length) throw new ZipError(`central directory (${cdSize} bytes at ${cdOffset}) runs past the end`);
-  const names: string[] = [];
+  const records: CentralRecord[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let at = cdOffset;
   for (let i = 0; i < count; i++) {
@@ -64,8 +68,75 @@ export function listZip(b: Uint8Array): ZipListing {
     } catch {
       throw new ZipError(`central directory entry ${i} has a name that is not UTF-8`);
     }
-    names.push(name);
+    let compressedSize = u32(b, at + 20);
+    let size = u32(b, at + 24);
+    let localOffset = u32(b, at + 42);
+    // Zip64 extended information (header 0x0001): the 0xffffffff fields, in this order
+    if (size === 0xffffffff || compressedSize === 0xffffffff || localOffset === 0xffffffff) {
+      let e = at + 46 + nameLen;
+      while (e + 4 <= at + 46 + nameLen + extraLen) {
+        const id = u16(b, e);
+        const len = u16(b, e + 2);
+        if (id === 0x0001) {
+          let f = e + 4;
+          if (size === 0xffffffff) (size = u64(b, f)), (f += 8);
+          if (compressedSize === 0xffffffff) (compressedSize = u64(b, f)), (f += 8);
+          if (localOffset === 0xffffffff) localOffset = u64(b, f);
+          break;
+        }
+        e += 4 + len;
+      }
+    }
+    records.push({ name, method: u16(b, at + 10), compressedSize, size, localOffset });
     at = end;
   }
-  return { names, notes };
+  return { records, notes };
+}
+
+interface CentralRecord {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+export function listZip(b: Uint8Array): ZipListing {
+  const { records, notes } = centralDirectory(b);
+  return { names: records.map((r) => r.name), notes };
+}
+
+export interface ZipEntry {
+  name: string;
+  data: Uint8Array;
+}
+
+/**
+ * The data of the entries whose name `select` accepts: stored or deflated, each at most
+ * `maxEntryBytes` once inflated. Anything else (another method, a size that lies, a local
+ * header out of place) is a ZipError: an engine that must inspect an archive refuses what it
+ * cannot read.
+ */
+export function readZipEntries(b: Uint8Array, select: (name: string) => boolean, maxEntryBytes = 64 * 1024 * 1024): ZipEntry[] {
+  const out: ZipEntry[] = [];
+  for (const r of centralDirectory(b).records) {
+    if (!select(r.name)) continue;
+    if (r.size > maxEntryBytes) throw new ZipError(`entry ${r.name} is ${r.size} bytes, more than ${maxEntryBytes} this reader inflates`);
+    if (!sig(b, r.localOffset, 0x04034b50)) throw new ZipError(`entry ${r.name}: no local header at byte ${r.localOffset}`);
+    const start = r.localOffset + 30 + u16(b, r.localOffset + 26) + u16(b, r.localOffset + 28);
+    if (start + r.compressedSize > b.length) throw new ZipError(`entry ${r.name} runs past the end of the archive`);
+    const raw = b.subarray(start, start + r.compressedSize);
+    let data: Uint8Array;
+    if (r.method === 0) data = raw;
+    else if (r.method === 8) {
+      try {
+        data = inflateRawSync(raw, { maxOutputLength: maxEntryBytes });
+      } catch (e) {
+        throw new ZipError(`entry ${r.name} does not inflate: ${(e as Error).message}`);
+      }
+    } else throw new ZipError(`entry ${r.name} uses compression method ${r.method}`);
+    if (data.byteLength !== r.size) throw new ZipError(`entry ${r.name} is ${data.byteLength} bytes, its header says ${r.size}`);
+    out.push({ name: r.name, data });
+  }
+  return out;
 }

@@ -16,6 +16,7 @@
  * - CPU only: the Debian libtorch has no CUDA, so gpu and tpu → unsupported_operation.
  */
 import type { Availability, Backend, BackendContext, BackendGraph } from '../backend.js';
+import { ArchiveInspectionError, findForbiddenOps } from './forbidden-ops.js';
 import { NnError, type Target, type Tensor } from '../../core/types.js';
 import { type EngineResponse, TorchEngine, type WireTensor } from './torch-engine.js';
 
@@ -119,6 +120,18 @@ class TorchContext implements BackendContext {
   }
 }
 
+/** TorchScript that would reach the host's files, network or processes is refused before libtorch compiles it (forbidden-ops.ts). */
+function refuseForbiddenOps(bytes: Uint8Array): void {
+  let use;
+  try {
+    use = findForbiddenOps(bytes);
+  } catch (e) {
+    if (e instanceof ArchiveInspectionError) throw new NnError('invalid_argument', `pytorch: not a loadable TorchScript model: ${e.message}`);
+    throw e;
+  }
+  if (use) throw new NnError('unsupported_operation', `pytorch: ${use.entry} uses ${use.op}, which ${use.reaches}; this host never lets a model reach outside its process`);
+}
+
 export class PyTorchBackend implements Backend {
   readonly encoding = 'pytorch' as const;
   private availabilityCache: Availability | undefined;
@@ -155,6 +168,7 @@ export class PyTorchBackend implements Backend {
     }
     const bytes = builders[0] as Uint8Array;
     if (bytes.byteLength === 0) throw new NnError('invalid_argument', 'pytorch: the builder is empty');
+    refuseForbiddenOps(bytes);
     const r = this.engine.call('load', [bytes]);
     if (!r.ok) {
       if (r.unavailable) throw new NnError('invalid_encoding', `pytorch engine unavailable: ${r.message}`);
