@@ -19,7 +19,7 @@ import { ReferenceHost } from './reference-host.js';
 import type { NnLimits } from './core/limits.js';
 import { GuestLoadError, formatTrap } from './wasi/run-guest.js';
 
-export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] [--nn-max-graphs N] [--nn-max-contexts N] [--nn-max-builders N] [--nn-max-model-bytes N] GUEST.wasm [ARGS...]
+export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] [--nn-max-graphs N] [--nn-max-contexts N] [--nn-max-builders N] [--nn-max-model-bytes N] [--nn-max-total-model-bytes N] GUEST.wasm [ARGS...]
        wasi-nn-host doctor [--json]
 
 What a guest can reach: only the folders given with --dir (symlinks inside them are resolved on
@@ -51,6 +51,7 @@ const LIMIT_FLAGS: Readonly<Record<string, keyof NnLimits>> = {
   '--nn-max-contexts': 'maxContexts',
   '--nn-max-builders': 'maxBuilders',
   '--nn-max-model-bytes': 'maxModelBytes',
+  '--nn-max-total-model-bytes': 'maxTotalModelBytes',
 };
 
 /** The --nn-trace line for the dialect a guest is served: `wasi-nn: dialect wamr-legacy (from the guest's imports: module wasi_nn)`. */
@@ -132,7 +133,8 @@ export function parseRunArgs(argv: readonly string[]): RunCommand {
       case '--nn-max-graphs':
       case '--nn-max-contexts':
       case '--nn-max-builders':
-      case '--nn-max-model-bytes': {
+      case '--nn-max-model-bytes':
+      case '--nn-max-total-model-bytes': {
         const v = value(flag, inline);
         const n = Number(v);
         if (!/^\d+$/.test(v) || n < 1 || !Number.isSafeInteger(n)) throw new UsageError(`${flag} ${v}: expected a whole number >= 1`);

@@ -59,17 +59,38 @@ describe('resource limits', () => {
     expect(g.calls.at(-1)?.message).toBe('tensor dims_len 250000000 is more than the largest rank this host takes (64)');
   });
 
-  it('live graphs and contexts are bounded: busy past the limit, and fine again after unload', () => {
+  it('graphs and contexts are bounded: busy past the limit; an unloaded graph is freed when no context uses it', () => {
     const g = guest(2, { maxGraphs: 3, maxContexts: 2 });
     new Uint8Array(g.memory.buffer).set(model, 4096);
     g.view().setUint32(64, 4096, true);
     g.view().setUint32(68, model.byteLength, true);
-    const load = () => g.name(g.nn.load!(64, 1, ONNX, 0, 16) as number);
+    const handles: number[] = [];
+    const load = () => {
+      const r = g.name(g.nn.load!(64, 1, ONNX, 0, 16) as number);
+      if (r === 'success') handles.push(g.view().getUint32(16, true));
+      return r;
+    };
     expect([load(), load(), load(), load()]).toEqual(['success', 'success', 'success', 'busy']);
-    const graph = g.view().getUint32(16, true);
-    const init = () => g.name(g.nn.init_execution_context!(graph, 20) as number);
+    const [a, b] = handles as [number, number];
+    const init = () => g.name(g.nn.init_execution_context!(a, 20) as number);
     expect([init(), init(), init()]).toEqual(['success', 'success', 'busy']);
-    expect(g.name(g.nn.unload!(graph) as number)).toBe('success');
+    // b has no context: unloading it frees it, so a load fits again
+    expect(g.name(g.nn.unload!(b) as number)).toBe('success');
+    expect(load()).toBe('success');
+    // a still has contexts: unloaded, it stays held until they go, so the limit still counts it
+    expect(g.name(g.nn.unload!(a) as number)).toBe('success');
+    expect(load()).toBe('busy');
+    expect(g.calls.at(-1)?.message).toMatch(/^3 graphs loaded by this guest are held/);
+  });
+
+  it('the models of the graphs held are bounded in bytes: too_large, and room again after an unload', () => {
+    const g = guest(2, { maxTotalModelBytes: 2 * model.byteLength });
+    new Uint8Array(g.memory.buffer).set(model, 4096);
+    g.view().setUint32(64, 4096, true);
+    g.view().setUint32(68, model.byteLength, true);
+    const load = () => g.name(g.nn.load!(64, 1, ONNX, 0, 16) as number);
+    expect([load(), load(), load()]).toEqual(['success', 'success', 'too_large']);
+    expect(g.name(g.nn.unload!(0) as number)).toBe('success');
     expect(load()).toBe('success');
   });
 

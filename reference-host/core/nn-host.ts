@@ -12,6 +12,8 @@ import { NnError, type Encoding, type Target, type Tensor } from './types.js';
 
 interface GraphEntry {
   graph: BackendGraph;
+  /** builder bytes, for the held-bytes limit (0 for shared graphs) */
+  bytes?: number;
   /** from load_by_name_with_config; handed to every context of this handle */
   config?: Readonly<Record<string, unknown>>;
   /** graphs from the named registry are shared and outlive this instance */
@@ -46,6 +48,8 @@ const GRAPH_INFO = new WeakMap<BackendGraph, GraphInfo>();
 
 interface ContextEntry {
   context: BackendContext;
+  /** the graph it was made from */
+  graph: BackendGraph;
 }
 
 export interface NnHostOptions {
@@ -86,8 +90,12 @@ export class NnHost {
   readonly limits: NnLimits;
   private readonly graphs: HandleTable<GraphEntry>;
   private readonly contexts: HandleTable<ContextEntry>;
-  /** unloaded graphs, freed with the instance because live contexts may still use them */
-  private readonly retired: BackendGraph[] = [];
+  /** unloaded graphs a live context still uses: freed with their last context, or with the instance */
+  private readonly retired: { graph: BackendGraph; bytes: number }[] = [];
+  /** live graphs this instance loaded itself (not shared named graphs) */
+  private ownGraphs = 0;
+  /** builder bytes of every graph this instance loaded and still holds (live or retired) */
+  private heldBytes = 0;
 
   constructor(private readonly options: NnHostOptions) {
     this.limits = limitsWith(options.limits);
@@ -140,16 +148,33 @@ export class NnHost {
     return graph;
   };
 
-  private addGraph(graph: BackendGraph, shared: boolean, config?: Readonly<Record<string, unknown>>): number {
+  private addGraph(graph: BackendGraph, shared: boolean, config?: Readonly<Record<string, unknown>>, bytes = 0): number {
     const info = GRAPH_INFO.get(graph);
     if (!info) throw new Error('host bug: a graph without GraphInfo');
-    const handle = this.graphs.add(config ? { graph, shared, config, info } : { graph, shared, info });
+    const handle = this.graphs.add({ graph, shared, info, bytes, ...(config ? { config } : {}) });
     this.options.onGraph?.(handle, info);
     return handle;
   }
 
+  /**
+   * An unloaded graph is freed at once when no live context uses it, else when its last context
+   * is finalized or the instance ends; the limits count every graph still held, checked before
+   * the engine parses.
+   */
   load(builders: readonly Uint8Array[], encoding: Encoding, target: Target): number {
-    return this.addGraph(this.parse(builders, encoding, target), false);
+    const bytes = builders.reduce((n, b) => n + b.byteLength, 0);
+    const held = this.ownGraphs + this.retired.length;
+    if (held >= this.limits.maxGraphs) {
+      throw new NnError('busy', `${held} graphs loaded by this guest are held (an unloaded one stays while a context uses it), the most this host allows (--nn-max-graphs)`);
+    }
+    if (this.heldBytes + bytes > this.limits.maxTotalModelBytes) {
+      throw new NnError('too_large', `the graphs this guest holds have ${this.heldBytes} bytes of models; ${bytes} more would pass ${this.limits.maxTotalModelBytes} (--nn-max-total-model-bytes)`);
+    }
+    const graph = this.parse(builders, encoding, target);
+    const handle = this.addGraph(graph, false, undefined, bytes);
+    this.ownGraphs++;
+    this.heldBytes += bytes;
+    return handle;
   }
 
   /** What a graph handle is and where it runs (the engine, the detection, the device). */
@@ -167,7 +192,7 @@ export class NnHost {
   initExecutionContext(graphHandle: number): number {
     const { graph, config } = this.graphs.get(graphHandle);
     const context = guarded('init_execution_context', () => graph.initExecutionContext(config));
-    return this.contexts.add({ context });
+    return this.contexts.add({ context, graph });
   }
 
   /** Whether set_input on this context and index accepts any dims (see BackendContext); false for an unknown handle. */
@@ -218,19 +243,36 @@ export class NnHost {
   /** Invalidates a graph handle (WasmEdge's unload). Contexts made from it stay usable. */
   unload(graphHandle: number): void {
     const entry = this.graphs.remove(graphHandle);
-    if (!entry.shared) this.retired.push(entry.graph);
+    if (entry.shared) return;
+    this.ownGraphs--;
+    this.retired.push({ graph: entry.graph, bytes: entry.bytes ?? 0 });
+    this.freeUnused();
   }
 
   /** Frees an execution context (WasmEdge's finalize_execution_context); its handle is invalid afterwards. */
   finalizeExecutionContext(ctx: number): void {
     const { context } = this.contexts.remove(ctx);
     guarded('finalize_execution_context', () => context.dispose());
+    this.freeUnused();
+  }
+
+  /** Disposes the unloaded graphs no live context uses any more. */
+  private freeUnused(): void {
+    const used = new Set<BackendGraph>();
+    for (const { graph } of this.contexts.values()) used.add(graph);
+    for (let i = this.retired.length - 1; i >= 0; i--) {
+      const r = this.retired[i] as { graph: BackendGraph; bytes: number };
+      if (used.has(r.graph)) continue;
+      this.retired.splice(i, 1);
+      this.heldBytes -= r.bytes;
+      guarded('unload', () => r.graph.dispose());
+    }
   }
 
   /** Releases every engine object this instance owns (shared named graphs stay). */
   dispose(): void {
     for (const { context } of this.contexts.values()) context.dispose();
-    for (const entry of this.graphs.values()) if (!entry.shared) this.retired.push(entry.graph);
-    for (const graph of this.retired.splice(0)) graph.dispose();
+    for (const entry of this.graphs.values()) if (!entry.shared) this.retired.push({ graph: entry.graph, bytes: entry.bytes ?? 0 });
+    for (const { graph } of this.retired.splice(0)) graph.dispose();
   }
 }
