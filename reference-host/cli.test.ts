@@ -24,6 +24,15 @@ const pytorchMissing = pytorch?.available === false && process.env.WASI_NN_REQUI
 const host = (args: string[]) => execa('node', [BIN, ...args], { cwd: REPO_ROOT, reject: false });
 
 describe('wasi-nn-host run', () => {
+  it('a host failure is exit 70 with a message, never a trap: the guest runs in a worker whose V8 heap is capped', async () => {
+    const oom = await host(['run', '--nn-max-heap-mb', '8', '--dir', 'fixtures/onnx::/m', AFFINE, '/m/affine_relu.onnx', '1', '2', '3', '4']);
+    expect(oom.exitCode).toBe(70);
+    expect(oom.stderr).toBe('wasi-nn-host: host failure: the reference host ran out of memory (V8 heap limit 8 MiB, --nn-max-heap-mb) while running the guest; this is not a guest trap');
+    const trap = await host(['run', join(REPO_ROOT, 'guests', 'examples', 'wasi-basics.wasm'), 'trap']);
+    expect(trap.exitCode).toBe(134);
+    expect((await host(['run', '--nn-max-heap-mb', '4', AFFINE])).stderr).toMatch(/--nn-max-heap-mb 4: expected a whole number of MiB >= 8/);
+  });
+
   it('runs a C program that does load → init → set_input → compute → get_output and prints the right numbers', async () => {
     const input = [1, 2, 3, 4];
     const family = families().find((f) => f.name === 'affine_relu');

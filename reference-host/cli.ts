@@ -8,7 +8,8 @@
  * else the one its imports point at, else witx (abi/select-dialect.ts); hints that it may have
  * been built for another dialect go to stderr as `wasi-nn-host: hint: ...`.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeSync } from 'node:fs';
+import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import { resolve } from 'node:path';
 import { DIALECT_NAMES, isDialectName, type DialectName } from './abi/dialects.js';
 import type { DialectChoice } from './abi/select-dialect.js';
@@ -19,7 +20,7 @@ import { ReferenceHost } from './reference-host.js';
 import type { NnLimits } from './core/limits.js';
 import { GuestLoadError, formatTrap } from './wasi/run-guest.js';
 
-export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] [--nn-max-graphs N] [--nn-max-contexts N] [--nn-max-builders N] [--nn-max-model-bytes N] [--nn-max-total-model-bytes N] GUEST.wasm [ARGS...]
+export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] [--nn-max-graphs N] [--nn-max-contexts N] [--nn-max-builders N] [--nn-max-model-bytes N] [--nn-max-total-model-bytes N] [--nn-max-heap-mb N] GUEST.wasm [ARGS...]
        wasi-nn-host doctor [--json]
 
 What a guest can reach: only the folders given with --dir (symlinks inside them are resolved on
@@ -43,7 +44,14 @@ export interface RunCommand {
   /** a target the engine or machine lacks: strict → unsupported_operation, fallback → cpu */
   targetPolicy: TargetPolicy;
   limits: Partial<NnLimits>;
+  /** the V8 heap the guest's run may use, MiB (--nn-max-heap-mb) */
+  maxHeapMb: number;
 }
+
+/** The default V8 old-generation limit of a guest run (Node's own default on a 64-bit machine with enough memory). */
+export const DEFAULT_MAX_HEAP_MB = 4096;
+/** Exit status of a host failure (out of memory, a host bug): never a guest's own status or a trap's 134. */
+export const HOST_FAILURE_EXIT_CODE = 70;
 
 /** --nn-max-* flag → the limit it sets (core/limits.ts). */
 const LIMIT_FLAGS: Readonly<Record<string, keyof NnLimits>> = {
@@ -68,7 +76,7 @@ export function formatGraphTrace(handle: number, info: GraphInfo): string {
 
 /** Parses the arguments after `run`. Options stop at the first non-option (the guest). */
 export function parseRunArgs(argv: readonly string[]): RunCommand {
-  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: undefined, trace: false, targetPolicy: 'strict', limits: {} };
+  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: undefined, trace: false, targetPolicy: 'strict', limits: {}, maxHeapMb: DEFAULT_MAX_HEAP_MB };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
@@ -130,6 +138,13 @@ export function parseRunArgs(argv: readonly string[]): RunCommand {
         cmd.targetPolicy = p as TargetPolicy;
         break;
       }
+      case '--nn-max-heap-mb': {
+        const v = value(flag, inline);
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 8) throw new UsageError(`${flag} ${v}: expected a whole number of MiB >= 8`);
+        cmd.maxHeapMb = n;
+        break;
+      }
       case '--nn-max-graphs':
       case '--nn-max-contexts':
       case '--nn-max-builders':
@@ -182,6 +197,37 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
+  return runIsolated(cmd);
+}
+
+/** Host messages go straight to fd 2, as the guest's own stderr does, from any thread. */
+const say = (text: string) => writeSync(2, text);
+
+/**
+ * Runs the guest in a worker thread whose V8 heap is capped (--nn-max-heap-mb): a heap the host
+ * exhausts ends the worker, not the process, and the CLI says so and exits 70 — a host failure
+ * never looks like a guest trap (134) or the guest's own status.
+ */
+async function runIsolated(cmd: RunCommand): Promise<number> {
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { cmd },
+    resourceLimits: { maxOldGenerationSizeMb: cmd.maxHeapMb },
+    stdin: false,
+  });
+  return new Promise<number>((resolveExit) => {
+    let failed = false;
+    worker.on('error', (e: Error & { code?: string }) => {
+      failed = true;
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        say(`wasi-nn-host: host failure: the reference host ran out of memory (V8 heap limit ${cmd.maxHeapMb} MiB, --nn-max-heap-mb) while running the guest; this is not a guest trap\n`);
+      } else say(`wasi-nn-host: host failure: ${e.message}\n`);
+    });
+    worker.on('exit', (code) => resolveExit(failed ? HOST_FAILURE_EXIT_CODE : code));
+  });
+}
+
+/** In the worker: run the guest, then end the thread with its exit status. */
+async function runGuestCommand(cmd: RunCommand): Promise<number> {
   const host = new ReferenceHost({ ...(cmd.dialect ? { dialect: cmd.dialect } : {}), preloads: cmd.preloads, targetPolicy: cmd.targetPolicy, limits: cmd.limits });
   try {
     const result = await host.run({
@@ -189,25 +235,30 @@ export async function main(argv: readonly string[]): Promise<number> {
       args: cmd.args,
       env: cmd.env,
       preopens: cmd.preopens,
-      onHint: (hint) => process.stderr.write(`wasi-nn-host: hint: ${hint}\n`),
+      onHint: (hint) => say(`wasi-nn-host: hint: ${hint}\n`),
       ...(cmd.trace
         ? {
-            onDialect: (choice) => process.stderr.write(`${formatDialectTrace(choice)}\n`),
-            onNnCall: (t) => process.stderr.write(`wasi-nn: ${t.fn} → ${t.errno}${t.message ? `: ${t.message}` : ''}\n`),
-            onGraph: (handle, info) => process.stderr.write(`${formatGraphTrace(handle, info)}\n`),
+            onDialect: (choice) => say(`${formatDialectTrace(choice)}\n`),
+            onNnCall: (t) => say(`wasi-nn: ${t.fn} → ${t.errno}${t.message ? `: ${t.message}` : ''}\n`),
+            onGraph: (handle, info) => say(`${formatGraphTrace(handle, info)}\n`),
           }
         : {}),
     });
-    if (result.trap) process.stderr.write(`wasi-nn-host: ${formatTrap(result.trap)}\n`);
+    if (result.trap) say(`wasi-nn-host: ${formatTrap(result.trap)}\n`);
     return result.exitCode;
   } catch (e) {
     if (e instanceof GuestLoadError) {
-      process.stderr.write(`wasi-nn-host: ${e.message}\n`);
+      say(`wasi-nn-host: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`wasi-nn-host: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 70;
+    say(`wasi-nn-host: host failure: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return HOST_FAILURE_EXIT_CODE;
   } finally {
     host.dispose();
   }
+}
+
+if (!isMainThread && (workerData as { cmd?: RunCommand } | null)?.cmd) {
+  const code = await runGuestCommand((workerData as { cmd: RunCommand }).cmd);
+  process.exit(code);
 }

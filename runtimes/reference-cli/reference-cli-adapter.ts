@@ -23,7 +23,12 @@ const TRAP_LINE = /^wasi-nn-host: (wasm trap: .*)$/m;
 const ERROR_LINE = /^wasi-nn-host: (.*)$/m;
 
 /** Parses the CLI's own lines out of a run: the trap report, or why the guest did not start. */
+/** `wasi-nn-host: host failure: ...`, exit 70: the host itself failed (out of memory, a host bug), never the guest. */
+const HOST_FAILURE_LINE = /^wasi-nn-host: (host failure: .*)$/m;
+
 export function interpretReferenceCli(r: SpawnResult): RunOutcome {
+  const failure = r.exitCode === 70 ? HOST_FAILURE_LINE.exec(r.stderr) : null;
+  if (failure) return { ...baseOutcome(r), crash: `the reference host failed (exit 70): ${failure[1] as string}` };
   const trap = r.exitCode === 134 ? TRAP_LINE.exec(r.stderr) : null;
   if (trap) {
     const stderr = r.stderr.replace(/^wasi-nn-host: wasm trap: .*\n?/m, '');
