@@ -10,14 +10,21 @@ function quietOnClosedPipe(stream) {
   });
 }
 
-export async function runCli(name, relativeModule) {
+/**
+ * `quietPipes`: install the closed-pipe handler (wasi-nn-conformance). Not for wasi-nn-host: a
+ * guest writes to fd 1 and 2 itself, and touching process.stdout would make those fds
+ * non-blocking, so a guest's write could fail with EAGAIN when its reader is slow.
+ */
+export async function runCli(name, relativeModule, { quietPipes = false } = {}) {
   const url = new URL(relativeModule, import.meta.url);
   if (!existsSync(fileURLToPath(url))) {
     process.stderr.write(`${name}: not built yet; run \`npm run build\` (or \`npm ci\`) in the harness checkout\n`);
     process.exit(2);
   }
-  quietOnClosedPipe(process.stdout);
-  quietOnClosedPipe(process.stderr);
+  if (quietPipes) {
+    quietOnClosedPipe(process.stdout);
+    quietOnClosedPipe(process.stderr);
+  }
   const { main } = await import(url.href);
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -3,4 +3,4 @@
 // (run automatically by `npm ci` through the prepare script).
 import { runCli } from './run-cli.js';
 
-await runCli('wasi-nn-conformance', '../dist/harness/cli.js');
+await runCli('wasi-nn-conformance', '../dist/harness/cli.js', { quietPipes: true });

@@ -24,6 +24,24 @@ const pytorchMissing = pytorch?.available === false && process.env.WASI_NN_REQUI
 const host = (args: string[]) => execa('node', [BIN, ...args], { cwd: REPO_ROOT, reject: false });
 
 describe('wasi-nn-host run', () => {
+  it('a guest\'s output survives a reader that is slow: its stdout stays blocking, nothing is lost to EAGAIN', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-slow-'));
+    writeFileSync(join(dir, 'steps.txt'), `${Array.from({ length: 8 }, (_, i) => `alloc b${i} 262144 ${i}\ndump b${i} 0 262144`).join('\n')}\n`);
+    const child = spawn(process.execPath, [BIN, 'run', '--nn-trace', '--dir', `${dir}::/c`, join(REPO_ROOT, 'guests', 'driver', 'witx.wasm'), '/c/steps.txt'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    const chunks: Buffer[] = [];
+    await new Promise((r) => setTimeout(r, 1500));
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(17);
+    expect(lines.at(-1)).toBe('{"done":true,"steps":16}');
+    expect(JSON.parse(lines[15] as string).hex).toBe('07'.repeat(262144));
+  }, 60_000);
+
   it('a host failure is exit 70 with a message, never a trap: the guest runs in a worker whose V8 heap is capped', async () => {
     const oom = await host(['run', '--nn-max-heap-mb', '8', '--dir', 'fixtures/onnx::/m', AFFINE, '/m/affine_relu.onnx', '1', '2', '3', '4']);
     expect(oom.exitCode).toBe(70);

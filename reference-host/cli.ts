@@ -200,8 +200,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   return runIsolated(cmd);
 }
 
-/** Host messages go straight to fd 2, as the guest's own stderr does, from any thread. */
-const say = (text: string) => writeSync(2, text);
+/**
+ * Host messages go straight to fd 2, as the guest's own stderr does, from any thread. A pipe whose
+ * reader is slow can answer EAGAIN when it was made non-blocking: wait a moment and write the rest.
+ */
+function say(text: string): void {
+  let rest = Buffer.from(text, 'utf8');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(2, rest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}
 
 /**
  * Runs the guest in a worker thread whose V8 heap is capped (--nn-max-heap-mb): a heap the host
@@ -209,11 +223,18 @@ const say = (text: string) => writeSync(2, text);
  * never looks like a guest trap (134) or the guest's own status.
  */
 async function runIsolated(cmd: RunCommand): Promise<number> {
+  // stdout/stderr: true keeps Node from piping the worker's streams into process.stdout, which
+  // would make fd 1 non-blocking: the guest writes fd 1 and 2 itself and must never see EAGAIN.
+  // Host messages are written to fd 2 directly (say), so the worker's streams stay empty.
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { cmd },
     resourceLimits: { maxOldGenerationSizeMb: cmd.maxHeapMb },
     stdin: false,
+    stdout: true,
+    stderr: true,
   });
+  worker.stdout.on('data', (c: Buffer) => say(c.toString('utf8')));
+  worker.stderr.on('data', (c: Buffer) => say(c.toString('utf8')));
   return new Promise<number>((resolveExit) => {
     let failed = false;
     worker.on('error', (e: Error & { code?: string }) => {
