@@ -151,7 +151,8 @@ export class PyTorchBackend implements Backend {
       // not cached: a later call may succeed (e.g. after `npm run build:torch`)
       return { available: false, engine: 'libtorch', reason: r.message, fix: 'apt-get install libtorch-dev && npm run build:torch' };
     }
-    this.availabilityCache = { available: true, engine: 'libtorch', version: String(r.result) };
+    const sandbox = this.engine.call('sandbox');
+    this.availabilityCache = { available: true, engine: 'libtorch', version: `${String(r.result)} (engine process sandbox: ${sandbox.ok ? String(sandbox.result) : 'unknown'})` };
     return this.availabilityCache;
   }
 

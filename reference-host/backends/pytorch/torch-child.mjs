@@ -5,7 +5,12 @@
 //
 //   request  { id, op, args }          op: version | load | forward | unload | crashForTest
 //   response { id, ok: true, result } | { id, ok: false, message }
-//   at start { ready: true, version } | { fatal: message }
+//   at start { ready: true, version, sandbox } | { fatal: message }
+//
+// Before it answers anything the process takes away its own filesystem and TCP access
+// (addon.sandbox(): Landlock, after warming libtorch up): a TorchScript model that got past the
+// host's operator check still cannot read or write a host file. `sandbox` says what is in force,
+// or why not (a kernel without Landlock); WASI_NN_TORCH_SANDBOX=off leaves the process as it is.
 import { createRequire } from 'node:module';
 
 const addonPath = process.argv[2];
@@ -30,5 +35,14 @@ if (addon) {
     }
     process.send(reply);
   });
-  process.send({ ready: true, version: addon.version() });
+  let sandbox;
+  if (process.env.WASI_NN_TORCH_SANDBOX === 'off') sandbox = 'off (WASI_NN_TORCH_SANDBOX=off)';
+  else {
+    try {
+      sandbox = addon.sandbox();
+    } catch (e) {
+      sandbox = `not in force: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  process.send({ ready: true, version: addon.version(), sandbox });
 }

@@ -87,7 +87,7 @@ export class TorchEngine {
   }
 
   /** One request, answered synchronously. `start` starts the engine process and returns its libtorch version. */
-  call(op: 'start' | 'version' | 'load' | 'forward' | 'unload' | 'crashForTest', args: unknown[] = [], expectGeneration?: number): EngineResponse {
+  call(op: 'start' | 'sandbox' | 'version' | 'load' | 'forward' | 'unload' | 'crashForTest', args: unknown[] = [], expectGeneration?: number): EngineResponse {
     const { port, ctrl } = this.ensureWorker();
     Atomics.store(ctrl, 0, 0);
     port.postMessage({ op, args, expectGeneration });

@@ -36,7 +36,7 @@ function start() {
   child = proc;
   ready = new Promise((resolve) => {
     proc.on('message', (msg) => {
-      if (msg.ready) return resolve({ ok: true, version: msg.version });
+      if (msg.ready) return resolve({ ok: true, version: msg.version, sandbox: msg.sandbox });
       if (msg.fatal) return resolve({ ok: false, message: msg.fatal });
       if (pending && msg.id === pending.id) {
         const p = pending;
@@ -70,6 +70,7 @@ port.on('message', async ({ op, args, expectGeneration }) => {
   const started = await ready;
   if (!started.ok) return reply({ ok: false, unavailable: true, message: started.message });
   if (op === 'start') return reply({ ok: true, result: started.version });
+  if (op === 'sandbox') return reply({ ok: true, result: started.sandbox });
   // Graph ids belong to one engine process: a request naming a graph of an earlier one is refused.
   if (expectGeneration !== undefined && expectGeneration !== generation) {
     return reply({ ok: false, stale: true, message: `graph of engine process ${expectGeneration}, now ${generation}` });

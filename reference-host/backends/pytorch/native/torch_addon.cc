@@ -13,6 +13,9 @@
 //                                                 tuple/list outputs flattened depth-first by index
 //   unload(id) -> void
 //   crashForTest(kind: "segv" | "abort") -> never  used by the crash-isolation test
+//   sandbox() -> string                          warms libtorch up, then takes away this process's
+//                                                filesystem and TCP access with Landlock (and
+//                                                no_new_privs); says what is in force, or throws why not
 //
 // Tensor types are the wasi-nn names: f16 f32 f64 u8 i32 i64 bf16.
 #include <napi.h>
@@ -21,6 +24,12 @@
 #include <torch/version.h>
 #include <ATen/Parallel.h>
 
+#include <linux/landlock.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -190,6 +199,54 @@ Napi::Value CrashForTest(const Napi::CallbackInfo& info) {
   throw Napi::Error::New(info.Env(), "crashForTest(\"segv\" | \"abort\")");
 }
 
+// Landlock access rights this code knows, per ABI version (include/uapi/linux/landlock.h).
+uint64_t FsRights(long abi) {
+  uint64_t fs = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
+                LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+                LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+                LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
+                LANDLOCK_ACCESS_FS_MAKE_SYM;
+  if (abi >= 2) fs |= (1ULL << 13);  // LANDLOCK_ACCESS_FS_REFER
+  if (abi >= 3) fs |= (1ULL << 14);  // LANDLOCK_ACCESS_FS_TRUNCATE
+  if (abi >= 5) fs |= (1ULL << 15);  // LANDLOCK_ACCESS_FS_IOCTL_DEV
+  return fs;
+}
+
+// Runs a few operators first, so that libtorch's lazy start-up (cpuinfo reading /sys, the
+// OpenMP pool) happens while files are still reachable; then a Landlock ruleset that handles
+// every filesystem right (and, from ABI 4, TCP bind and connect) with no rule granting any: from
+// here on this process cannot open, create, exec or remove a file, nor open a TCP connection.
+// File descriptors it already holds (its IPC channel with the host) keep working.
+Napi::Value Sandbox(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  {
+    torch::NoGradGuard no_grad;
+    auto a = torch::ones({4, 4});
+    auto b = torch::matmul(a, a).relu().softmax(1);
+    (void)b.sum().item<float>();
+  }
+  long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
+  if (abi < 1) throw Napi::Error::New(env, std::string("Landlock is not available in this kernel: ") + std::strerror(errno));
+  struct {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net;
+  } attr = {FsRights(abi), abi >= 4 ? (1ULL << 0) | (1ULL << 1) : 0};  // LANDLOCK_ACCESS_NET_BIND_TCP | CONNECT_TCP
+  size_t size = abi >= 4 ? sizeof(attr) : sizeof(uint64_t);
+  long fd = syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+  if (fd < 0) throw Napi::Error::New(env, std::string("landlock_create_ruleset: ") + std::strerror(errno));
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    close(static_cast<int>(fd));
+    throw Napi::Error::New(env, std::string("PR_SET_NO_NEW_PRIVS: ") + std::strerror(errno));
+  }
+  if (syscall(SYS_landlock_restrict_self, fd, 0) != 0) {
+    int e = errno;
+    close(static_cast<int>(fd));
+    throw Napi::Error::New(env, std::string("landlock_restrict_self: ") + std::strerror(e));
+  }
+  close(static_cast<int>(fd));
+  return Napi::String::New(env, "Landlock ABI " + std::to_string(abi) + ": no filesystem access" + (abi >= 4 ? ", no TCP" : ""));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // One intra-op thread: the fixtures are tiny, and results do not depend on the machine's core count.
   at::set_num_threads(1);
@@ -198,6 +255,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("forward", Napi::Function::New(env, Forward));
   exports.Set("unload", Napi::Function::New(env, Unload));
   exports.Set("crashForTest", Napi::Function::New(env, CrashForTest));
+  exports.Set("sandbox", Napi::Function::New(env, Sandbox));
   return exports;
 }
 
