@@ -226,6 +226,8 @@ function splitRef(ref: Ref): { node: string; index: number } {
 
 export class Inliner {
   readonly nodes = new Map<string, FlatNode>();
+  /** control-edge sources of each node (dropped from its inputs: this engine runs no side effect, but TensorFlow would) */
+  readonly controls = new Map<string, string[]>();
   /** "call:k" → what the callee's ret k resolves to */
   readonly aliases = new Map<Ref, Ref>();
   private readonly functions: Map<string, FunctionDef>;
@@ -294,6 +296,8 @@ export class Inliner {
       const at = `node ${n.name} (${n.op})`;
       const inputs = n.input.map((i) => resolve(i, at)).filter((r): r is Ref => r !== undefined);
       const name = `${prefix}${n.name}`;
+      const controls = n.input.filter((i) => i.startsWith('^')).map((i) => `${prefix}${i.slice(1)}`);
+      if (controls.length > 0) this.controls.set(name, controls);
       if (n.op === 'StatefulPartitionedCall' || n.op === 'PartitionedCall') {
         const f = n.attr.get('f');
         if (f?.kind !== 'func') throw bad(`${where}: ${at} has no function attr f`);
@@ -536,8 +540,39 @@ function fromSavedModel(saved: SavedModel, builders: readonly Uint8Array[]): Fla
   return finish('SavedModel', inl, bound, inputs, outputs, builders.length === 1 && needsVariables() ? 'the SavedModel has variables: pass saved_model.pb, variables.index, then the data shards' : undefined);
 }
 
+/**
+ * TensorFlow ops that reach the host's files (or a file-backed memory map): TensorFlow itself
+ * would run them; this engine never does. Named before any other unsupported op, so the refusal
+ * says what the graph would have done.
+ */
+export const FILE_OPS: ReadonlySet<string> = new Set([
+  'ReadFile', 'WriteFile', 'MatchingFiles', 'ImmutableConst', 'Save', 'SaveV2', 'SaveSlices', 'MergeV2Checkpoints', 'Restore', 'RestoreSlice',
+  'LoadAndRemapMatrix', 'WholeFileReader', 'WholeFileReaderV2', 'TextLineReader', 'TextLineReaderV2', 'TFRecordReader', 'TFRecordReaderV2',
+  'FixedLengthRecordReader', 'FixedLengthRecordReaderV2', 'LMDBReader', 'TextLineDataset', 'TFRecordDataset', 'FixedLengthRecordDataset',
+  'CreateSummaryFileWriter', 'WriteSummary', 'WriteScalarSummary', 'WriteHistogramSummary', 'WriteImageSummary', 'WriteAudioSummary', 'WriteGraphSummary',
+  'WriteRawProtoSummary', 'PrintV2', 'DebugIdentity', 'DebugIdentityV2', 'DebugNanCount', 'DebugNumericSummary', 'DecodeWav', 'EncodeWav',
+]);
+
+/** Every node the outputs depend on (through data and control inputs), before anything else is checked. */
+function refuseFileOps(inl: Inliner, outputs: readonly IoSpec[]): void {
+  const seen = new Set<string>();
+  const stack = outputs.map((o) => splitRef(inl.deref(o.ref)).node);
+  while (stack.length > 0) {
+    const name = stack.pop() as string;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const n = inl.nodes.get(name);
+    if (!n) continue;
+    if (FILE_OPS.has(n.op)) throw unsupported(`node ${n.name} is op ${n.op}, which reaches the host's files: this engine never runs file ops (a model is bytes)`);
+    if (n.op === 'RestoreV2' || n.op === 'ReadVariableOp') continue; // bound from the checkpoint bytes, never run
+    for (const i of n.inputs) stack.push(splitRef(inl.deref(i)).node);
+    stack.push(...(inl.controls.get(name) ?? []));
+  }
+}
+
 /** Binds ReadVariableOps, prunes, orders, and checks ops and dtypes. */
 function finish(kind: FlatGraph['kind'], inl: Inliner, bound: Map<string, ConstValue>, inputs: IoSpec[], outputs: IoSpec[], missingVariables: string | undefined): FlatGraph {
+  refuseFileOps(inl, outputs);
   // prune from the outputs; ReadVariableOp of a bound variable becomes a Const
   const kept = new Map<string, FlatNode>();
   const order: FlatNode[] = [];
