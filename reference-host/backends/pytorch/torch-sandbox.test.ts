@@ -49,6 +49,17 @@ describe.skipIf(missing !== undefined && !requireAll)('the pytorch engine proces
     expect(existsSync(SAVED)).toBe(false);
   });
 
+  it('an engine process past its memory limit is killed and the call gets an errno', () => {
+    const small = new TorchEngine({ env: { WASI_NN_TORCH_MAX_RSS_MB: '16' } });
+    try {
+      const r = small.call('load', [new Uint8Array(readFileSync(join(FIXTURES_DIR, 'pytorch', 'affine_relu.pt')))]);
+      expect(r.ok).toBe(false);
+      expect(r.ok ? '' : r.message).toMatch(/^the libtorch engine process passed its memory limit \(\d+ MiB resident, WASI_NN_TORCH_MAX_RSS_MB=16\) and was killed during load/);
+    } finally {
+      small.dispose?.();
+    }
+  });
+
   it('without the sandbox the same models read and write (what the sandbox stops)', () => {
     rmSync(SAVED, { force: true });
     expect(run(open, 'torch_from_file_read.pt').ok).toBe(true);

@@ -8,7 +8,23 @@
 // the host knows when the graphs it loaded are gone and must be loaded again (a request carrying
 // an older `expectGeneration` is answered `stale`, never run against another graph).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
+
+// The engine process's memory is watched while it works: libtorch allocates what a crafted
+// model's pickle or shapes ask for (one corrupt byte made it peak at ~4 GB), so past this many MiB
+// of resident memory it is killed and the call gets an errno (WASI_NN_TORCH_MAX_RSS_MB).
+function maxRssMb() {
+  return Number(workerData.env?.WASI_NN_TORCH_MAX_RSS_MB ?? process.env.WASI_NN_TORCH_MAX_RSS_MB ?? 2048);
+}
+
+function rssMb(pid) {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
 
 const { ctrl, port, childScript, addonPath, timeoutMs, env, generationBase } = workerData;
 const flag = new Int32Array(ctrl);
@@ -42,6 +58,7 @@ function start() {
         const p = pending;
         pending = undefined;
         clearTimeout(p.timer);
+        clearInterval(p.watch);
         reply(msg.ok ? { ok: true, result: msg.result } : { ok: false, message: msg.message });
       }
     });
@@ -55,7 +72,9 @@ function start() {
         const p = pending;
         pending = undefined;
         clearTimeout(p.timer);
-        reply({ ok: false, crashed: true, timedOut: p.timedOut === true, message: `the libtorch engine process died (${how}) during ${p.op}${tail}` });
+        clearInterval(p.watch);
+        const why = p.overMemory ? `passed its memory limit (${p.overMemory} MiB resident, WASI_NN_TORCH_MAX_RSS_MB=${maxRssMb()}) and was killed` : `died (${how})`;
+        reply({ ok: false, crashed: true, timedOut: p.timedOut === true, message: `the libtorch engine process ${why} during ${p.op}${tail}` });
       }
     });
   });
@@ -83,5 +102,15 @@ port.on('message', async ({ op, args, expectGeneration }) => {
       proc.kill('SIGKILL');
     }
   }, timeoutMs);
+  const watch = () => {
+    if (!pending || pending.id !== id) return;
+    const mb = rssMb(proc.pid);
+    if (mb > maxRssMb()) {
+      pending.overMemory = Math.round(mb);
+      proc.kill('SIGKILL');
+    }
+  };
+  pending.watch = setInterval(watch, 20);
+  watch();
   proc.send({ id, op, args });
 });
