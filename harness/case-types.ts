@@ -74,7 +74,14 @@ export interface CallStep {
   expect?: CallExpectation;
 }
 
-export type Step = AllocStep | FixtureStep | BytesStep | TensorStep | BuildersStep | PokeStep | CallStep;
+/** The guest reads a file by guest path; `readable`: must it succeed (true) or be refused (false). */
+export interface GuestFileStep {
+  buffer: string;
+  guest_file: string;
+  readable: boolean;
+}
+
+export type Step = AllocStep | FixtureStep | BytesStep | TensorStep | BuildersStep | PokeStep | CallStep | GuestFileStep;
 
 export interface PreloadSpec {
   name: string;
@@ -90,6 +97,8 @@ export interface Case {
   /** dialects: names of reference-host/abi/dialects.ts (the schema checks them) */
   requires?: { encodings?: Encoding[]; dialects?: string[] };
   preload?: PreloadSpec[];
+  /** entries the harness makes in the per-case folder (/case) before the run */
+  case_dir?: { symlinks: { name: string; target: string }[] };
   steps: Step[];
 }
 

@@ -33,7 +33,8 @@ export type Check =
   /** `writtenUnit`: bytes per unit of the written count (1; 4 where wamr-legacy returns f32 elements) */
   | { kind: 'output-tensor'; line: number; step: number; tensor: ResolvedTensor; tolerance: Tolerance | undefined; writtenLine: number | undefined; writtenUnit?: number }
   | { kind: 'output-text'; line: number; step: number; text: string; writtenLine: number | undefined }
-  | { kind: 'same-as' | 'different-from'; line: number; otherLine: number; step: number; other: string };
+  | { kind: 'same-as' | 'different-from'; line: number; otherLine: number; step: number; other: string }
+  | { kind: 'guest-file'; line: number; step: number; path: string; readable: boolean };
 
 export interface CompiledCase {
   script: string;
@@ -227,6 +228,11 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
       w.emit(`hex ${step.poke} ${offset} ${step.hex}`);
     } else if ('size' in step) {
       w.alloc(step.buffer, step.size, step.fill ?? 0, `${ptr}/buffer`);
+    } else if ('guest_file' in step) {
+      // the size is unknown until the guest reads it: later steps may not name this buffer's size
+      w.define(step.buffer, 0, `${ptr}/buffer`);
+      const line = w.emit(`file ${step.buffer} ${step.guest_file}`);
+      checks.push({ kind: 'guest-file', line, step: index, path: step.guest_file, readable: step.readable });
     } else if ('fixture' in step) {
       const host = join(options.fixturesDir, step.fixture);
       if (!existsSync(host)) throw new CompileError(`no fixture ${step.fixture}`, `${ptr}/fixture`);

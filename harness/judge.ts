@@ -118,6 +118,11 @@ function evaluate(check: Check, line: StepLine, all: Map<number, StepLine>, dial
         error: cmp.error,
       };
     }
+    case 'guest-file': {
+      const refused = typeof line.error === 'string';
+      const observed = refused ? `refused: ${line.error}` : `read ${String(line.size)} bytes`;
+      return { ...base, what: `guest file ${check.path}`, ok: refused !== check.readable, expected: check.readable ? 'readable' : 'refused', observed };
+    }
     case 'output-text': {
       const written = u32OfHex(all.get(check.writtenLine ?? -1)?.hex);
       const bytes = Buffer.from(line.hex ?? '', 'hex');
@@ -200,7 +205,7 @@ function firstRuntimeLine(lines: readonly string[]): string {
 }
 
 function describeStep(compiled: CompiledCase, check: Check): string {
-  return check.kind === 'errno' ? check.fn : check.kind;
+  return check.kind === 'errno' ? check.fn : check.kind === 'guest-file' ? `read ${check.path}` : check.kind;
 }
 
 function tail(stderr: string): string {

@@ -1,6 +1,6 @@
 /** Runs one loaded case on one runtime: requirements → compile → guest job → judge. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIALECTS, WASI_EPHEMERAL_NN, WASI_NN_LEGACY } from '../reference-host/abi/dialects.js';
@@ -107,6 +107,8 @@ export async function runCase(loaded: LoadedCase, runtime: RuntimeAdapter, caps:
     const cannot = missingImports(job.wasm, runtime, caps) ?? runtime.cannotRun(job);
     if (cannot) return done({ status: 'UNSUPPORTED', message: cannot, checks: [], calls: [] });
     writeFileSync(join(dir, 'steps.txt'), p.compiled.script);
+    // entries the case wants in its folder (a symlink leading out of it, ...)
+    for (const l of loaded.case.case_dir?.symlinks ?? []) symlinkSync(l.target, join(dir, l.name));
     const outcome = await runtime.execute(job);
     return done(judge(p.compiled, outcome, DIALECTS[runtime.dialect], token));
   } finally {

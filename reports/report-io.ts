@@ -39,6 +39,9 @@ const LOAD_BY_NAME_FNS: ReadonlySet<string> = new Set(['load_by_name', 'load_by_
 export const MODEL_FILE_ACCESS_PREFIX = 'security.model_file_access.';
 const LOAD_FNS: ReadonlySet<string> = new Set(['load', 'load_by_name', 'load_by_name_with_config']);
 
+/** Cases whose guest reads through a symlink out of its granted folder (suites/security): a read that succeeds is a finding. */
+export const PREOPEN_ESCAPE_PREFIX = 'security.preopen_escape.';
+
 export class ReportFileError extends Error {
   constructor(
     readonly file: string,
@@ -243,6 +246,13 @@ export function findingsOf(results: readonly ReportResult[]): Finding[] {
       for (const call of r.calls) {
         if (LOAD_FNS.has(call.fn) && call.errno_name === 'success') {
           findings.push({ kind: 'security', case: r.id, detail: `step ${call.step} ${call.fn} of a model that reads a host file (${r.title}) returned success: the runtime let the model reach the host's disk` });
+        }
+      }
+    }
+    if (r.id.startsWith(PREOPEN_ESCAPE_PREFIX)) {
+      for (const c of r.checks) {
+        if (c.what.startsWith('guest file') && c.expected === 'refused' && c.observed.startsWith('read ')) {
+          findings.push({ kind: 'security', case: r.id, detail: `step ${c.step}: the guest read ${c.what.slice('guest file '.length)} (${c.observed}) through a symlink out of the folder it was granted: the runtime followed it out of the sandbox` });
         }
       }
     }
