@@ -293,7 +293,7 @@ export async function fuzz(argv: readonly string[]): Promise<number> {
   process.stdout.write(
     [
       `fuzz seed ${o.seed}: ${results.length} processes in ${Math.round((Date.now() - started) / 1000)} s`,
-      `  ABI calls made: ${calls} (${results.filter((r) => r.unit.kind === 'abi').length} ABI units)`,
+      `  wasi-nn calls made: ${calls}, ${results.filter((r) => r.unit.kind === 'abi').reduce((n, r) => n + r.calls, 0)} of them in ${results.filter((r) => r.unit.kind === 'abi').length} random ABI scripts`,
       `  errno by kind: ${Object.entries(errnos).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       `  corrupt models per encoding: ${Object.entries(byEncoding).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       `  clean ${count('clean')}, guest traps ${count('trap')}, host failures ${count('host-failure')}; peak RSS of one host ${peak} MiB`,
