@@ -57,7 +57,7 @@ if [ -f "$report" ]; then
   fi
 fi
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
-  { echo "report=$report"; echo "status=$status"; } >> "$GITHUB_OUTPUT"
+  { echo "report=$report"; echo "status=$status"; echo "name=wasi-nn-$name"; } >> "$GITHUB_OUTPUT"
 fi
 case "$status" in
   0) echo "wasi-nn-conformance: every case as expected ($report)" ;;
