@@ -94,17 +94,18 @@ export class NnAbi {
     m.check(ptr, n * BUILDER_RECORD_SIZE, 'graph builder array');
     const { maxBuilders, maxModelBytes } = this.host.limits;
     if (n > maxBuilders) throw new NnError('too_large', `${n} graph builders; this host takes at most ${maxBuilders} per load (--nn-max-builders)`);
-    const records: { at: number; len: number }[] = [];
+    const records: { ptr: number; len: number }[] = [];
     let total = 0;
     for (let i = 0; i < n; i++) {
       const at = (ptr >>> 0) + i * BUILDER_RECORD_SIZE;
+      const builderPtr = m.u32(at, 'builder.ptr');
       const len = m.u32(at + 4, 'builder.len');
-      m.check(m.u32(at, 'builder.ptr'), len, `builder ${i}`); // a bad pointer is invalid_argument, whatever the total
+      m.check(builderPtr, len, `builder ${i}`); // a bad pointer is invalid_argument, whatever the total
       total += len;
       if (total > maxModelBytes) throw new NnError('too_large', `the graph builders add up to more than ${maxModelBytes} bytes, the most this host loads (--nn-max-model-bytes)`);
-      records.push({ at, len });
+      records.push({ ptr: builderPtr, len });
     }
-    return records.map(({ at, len }, i) => m.copy(m.u32(at, 'builder.ptr'), len, `builder ${i}`));
+    return records.map((r, i) => m.copy(r.ptr, r.len, `builder ${i}`));
   }
 
   /** A tensor's dims: the rank is checked against the host's limit before anything is read. */

@@ -13,7 +13,7 @@ import { NnError, type Encoding, type Target, type Tensor } from './types.js';
 interface GraphEntry {
   graph: BackendGraph;
   /** builder bytes, for the held-bytes limit (0 for shared graphs) */
-  bytes?: number;
+  bytes: number;
   /** from load_by_name_with_config; handed to every context of this handle */
   config?: Readonly<Record<string, unknown>>;
   /** graphs from the named registry are shared and outlive this instance */
@@ -245,7 +245,7 @@ export class NnHost {
     const entry = this.graphs.remove(graphHandle);
     if (entry.shared) return;
     this.ownGraphs--;
-    this.retired.push({ graph: entry.graph, bytes: entry.bytes ?? 0 });
+    this.retired.push({ graph: entry.graph, bytes: entry.bytes });
     this.freeUnused();
   }
 
@@ -272,7 +272,7 @@ export class NnHost {
   /** Releases every engine object this instance owns (shared named graphs stay). */
   dispose(): void {
     for (const { context } of this.contexts.values()) context.dispose();
-    for (const entry of this.graphs.values()) if (!entry.shared) this.retired.push({ graph: entry.graph, bytes: entry.bytes ?? 0 });
+    for (const entry of this.graphs.values()) if (!entry.shared) this.retired.push({ graph: entry.graph, bytes: entry.bytes });
     for (const { graph } of this.retired.splice(0)) graph.dispose();
   }
 }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECT_NAMES, type DialectName } from '../../reference-host/abi/dialects.js';
 import { ReferenceHost } from '../../reference-host/reference-host.js';
+import { HOST_FAILURE_EXIT_CODE } from '../../reference-host/cli.js';
 import type { RunOutcome } from '../../harness/judge.js';
 import { REPO_ROOT, harnessVersion } from '../../harness/repo-paths.js';
 import type { Capabilities, GuestJob } from '../adapter.js';
@@ -27,7 +28,7 @@ const ERROR_LINE = /^wasi-nn-host: (.*)$/m;
 const HOST_FAILURE_LINE = /^wasi-nn-host: (host failure: .*)$/m;
 
 export function interpretReferenceCli(r: SpawnResult): RunOutcome {
-  const failure = r.exitCode === 70 ? HOST_FAILURE_LINE.exec(r.stderr) : null;
+  const failure = r.exitCode === HOST_FAILURE_EXIT_CODE ? HOST_FAILURE_LINE.exec(r.stderr) : null;
   if (failure) return { ...baseOutcome(r), crash: `the reference host failed (exit 70): ${failure[1] as string}` };
   const trap = r.exitCode === 134 ? TRAP_LINE.exec(r.stderr) : null;
   if (trap) {
