@@ -16,7 +16,6 @@
  *   npm run fuzz -- --seed 1 --unit abi:7            # reproduce one unit (printed on failure)
  * Exit status 1 when any unit is a host failure (its reproducing command is printed), else 0.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DIALECTS, errnoName } from '../reference-host/abi/dialects.js';
 import { parseObservations } from '../harness/observations.js';
+import { spawnRuntime } from '../runtimes/spawn.js';
 import { FUZZ_DIALECT, MODEL_FIXTURES, abiScript } from './abi-scripts.js';
 import { MUTATORS } from './mutate.js';
 import { Rng } from './rng.js';
@@ -159,14 +159,6 @@ export function prepare(unit: Unit, dir: string, callsPerScript: number): { scri
   return { script: `${lines.join('\n')}\n`, how: `${mutated.how}${asAutodetect ? ' (loaded as autodetect)' : ''}` };
 }
 
-function peakRssKb(pid: number): number {
-  try {
-    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
 export async function runUnit(unit: Unit, o: Options): Promise<UnitResult> {
   const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-fuzz-'));
   try {
@@ -174,36 +166,11 @@ export async function runUnit(unit: Unit, o: Options): Promise<UnitResult> {
     writeFileSync(join(dir, 'steps.txt'), script);
     const token = randomBytes(8).toString('hex');
     const args = [HOST_BIN, 'run', '--nn-dialect', FUZZ_DIALECT, '--nn-trace', '--dir', `${FIXTURES}::/fixtures`, '--dir', `${dir}::/case`, '--nn-preload', `affine:onnx:cpu:${join(FIXTURES, 'onnx', 'affine_relu.onnx')}`, DRIVER, '/case/steps.txt', token];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let errBytes = 0;
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => {
-      if (errBytes < 32 << 20) err.push(c);
-      errBytes += c.length;
-    });
-    let peak = 0;
-    let timedOut = false;
-    const poll = setInterval(() => (peak = Math.max(peak, peakRssKb(child.pid as number))), 100);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }, o.timeoutMs);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
-    clearInterval(poll);
-    clearTimeout(timer);
-    try {
-      process.kill(-(child.pid as number), 'SIGKILL'); // engine processes the host left behind
-    } catch {
-      // gone
-    }
-    const stdout = Buffer.concat(out).toString('utf8');
-    const stderr = Buffer.concat(err).toString('utf8');
+    // the runner every runtime goes through: own process group, timeout, output cap, peak RSS
+    const r = await spawnRuntime({ file: process.execPath, args, env: {} }, { timeoutMs: o.timeoutMs, measurePeakRss: true });
+    const { stdout, stderr, timedOut, signal } = r;
+    const code = r.exitCode;
+    const peak = r.peakRssKb ?? 0;
     const obs = parseObservations(stdout, token);
     const errnos: Record<string, number> = {};
     let calls = 0;
@@ -218,7 +185,9 @@ export async function runUnit(unit: Unit, o: Options): Promise<UnitResult> {
     const hostBug = /^wasi-nn: \S+ → runtime_error: host bug: (.*)$/m.exec(stderr);
     const stack = /^\s+at .+:\d+:\d+\)?$/m.exec(stderr);
     let failure: string | undefined;
-    if (timedOut) failure = `hung past ${o.timeoutMs / 1000} s`;
+    if (r.spawnError) failure = r.spawnError;
+    else if (timedOut) failure = `hung past ${o.timeoutMs / 1000} s`;
+    else if (r.truncated) failure = 'flooded its output past the cap';
     else if (signal) failure = `died of ${signal}`;
     else if (rssMb > o.maxRssMb) failure = `peak RSS ${rssMb} MiB over ${o.maxRssMb} MiB`;
     else if (hostBug) failure = `a call answered with a host bug: ${hostBug[1]}`;

@@ -9,6 +9,7 @@
  * pipes are closed after a short grace period even if something outside the group still holds them.
  * Output is collected as bytes up to the cap and then dropped, so a flood costs at most the cap.
  */
+import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 
 export interface RuntimeCommand {
@@ -23,6 +24,8 @@ export interface SpawnOptions {
   /** per stream; the process group is killed when either stream passes it */
   maxOutputBytes?: number;
   cwd?: string;
+  /** also measure the child's peak resident memory (VmHWM, polled every 100 ms) */
+  measurePeakRss?: boolean;
 }
 
 /** How a child process ended, before any runtime-specific reading of its output. */
@@ -38,6 +41,16 @@ export interface SpawnResult {
   /** the process could not be started at all (ENOENT, EACCES, ...) */
   spawnError?: string;
   durationMs: number;
+  /** with measurePeakRss: the child's peak resident memory seen, in KiB */
+  peakRssKb?: number;
+}
+
+function peakRssKb(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0; // gone, or no procfs
+  }
 }
 
 /** Per stream. The driver prints a few lines per step; 16 MiB is far beyond any honest case. */
@@ -111,6 +124,8 @@ export async function spawnRuntime(command: RuntimeCommand, options: SpawnOption
     timedOut = true;
     killGroup(pid);
   }, options.timeoutMs);
+  let peak = 0;
+  const poll = options.measurePeakRss && pid !== undefined ? setInterval(() => (peak = Math.max(peak, peakRssKb(pid))), 100) : undefined;
   let grace: NodeJS.Timeout | undefined;
   child.once('exit', () => {
     // whatever the direct child left behind in its group dies with it
@@ -122,11 +137,12 @@ export async function spawnRuntime(command: RuntimeCommand, options: SpawnOption
   });
   const r = await child;
   clearTimeout(timer);
+  if (poll) clearInterval(poll);
   if (grace) clearTimeout(grace);
   const durationMs = Math.round(performance.now() - started);
   const signal = timedOut || truncated ? null : (r.signal ?? null);
   const exitCode = typeof r.exitCode === 'number' ? r.exitCode : null;
-  const base = { stdout: out.text(), stderr: err.text(), timedOut, truncated, durationMs };
+  const base = { stdout: out.text(), stderr: err.text(), timedOut, truncated, durationMs, ...(options.measurePeakRss ? { peakRssKb: peak } : {}) };
   // execa reports a process that never ran as failed, with neither an exit code nor a signal.
   if (pid === undefined || (r.failed && exitCode === null && r.signal === undefined && !timedOut && !truncated)) {
     const cause = r.cause as NodeJS.ErrnoException | undefined;
