@@ -26,6 +26,10 @@ if ! command -v "$CC" >/dev/null 2>&1; then
   echo "guests/build.sh: $CC not found; install the toolchain with: $INSTALL" >&2
   exit 2
 fi
+if [ ! -d node_modules/@bytecodealliance/jco ] || [ ! -d node_modules/@bytecodealliance/jco-transpile ]; then
+  echo "guests/build.sh: the component guests need @bytecodealliance/jco and jco-transpile: run npm ci" >&2
+  exit 2
+fi
 if [ ! -f /usr/lib/wasm32-wasi/libc.a ] || ! command -v wasm-ld-14 >/dev/null 2>&1; then
   echo "guests/build.sh: wasi-libc or lld-14 missing; install the toolchain with: $INSTALL" >&2
   exit 2
@@ -54,7 +58,15 @@ GUESTS=(
   "guests/examples/affine-any.wasm guests/examples/affine-any.c"
   "guests/examples/onnx-bench.wasm guests/examples/onnx-bench.c"
   "guests/examples/wasi-basics.wasm guests/examples/wasi-basics.c"
+  "guests/driver/wit-2024-10-28.wasm guests/driver/driver.c -DNN_DIALECT=\"wit-2024-10-28\" -DNN_COMPONENT -DNN_WIT_VERSION=\"0.2.0-rc-2024-10-28\""
+  "guests/driver/wit-2024-08-19.wasm guests/driver/driver.c -DNN_DIALECT=\"wit-2024-08-19\" -DNN_COMPONENT -DNN_WIT_VERSION=\"0.2.0-rc-2024-08-19\" -DNN_WIT_SET_INPUT"
+  "guests/examples/wit-any.wasm guests/examples/wit-any.c -DNN_WIT_VERSION=\"0.2.0-rc-2024-10-28\""
 )
+
+# Components: a build whose flags name -DNN_WIT_VERSION is a core module made into a component
+# importing wasi:nn at that version (guests/componentize.mjs: jco's wasm-tools and its WASI
+# preview1 command adapter, pinned in package.json, so the output is as reproducible as clang's).
+WIT_DIR=reference-host/component/wit
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -70,7 +82,17 @@ build_all() {
     i=$((i + 1))
     mkdir -p "$dir/$(dirname "$out")"
     "$CC" "${CFLAGS[@]}" "$@" -c "$src" -o "$tmp/obj$i.o"
-    "$CC" "${LDFLAGS[@]}" "$tmp/obj$i.o" -o "$dir/$out"
+    local version
+    version=$(printf '%s\n' "$@" | sed -n 's/^-DNN_WIT_VERSION="\(.*\)"$/\1/p')
+    if [ -z "$version" ]; then
+      "$CC" "${LDFLAGS[@]}" "$tmp/obj$i.o" -o "$dir/$out"
+    else
+      # no crt1: lld wraps every export of a *command* module in the C constructors and
+      # destructors, so each host call into cabi_realloc would run exit-time stdio cleanup;
+      # the source exports its own _start (see guests/README.md, "Component builds")
+      "$CC" "${LDFLAGS[@]}" -nostartfiles -Wl,--no-entry "$tmp/obj$i.o" -o "$tmp/core$i.wasm"
+      node guests/componentize.mjs "$tmp/core$i.wasm" "$WIT_DIR/wasi-nn@$version.wit" "$dir/$out"
+    fi
   done
 }
 

@@ -48,6 +48,11 @@ export interface BuildersStep {
   buffer: string;
   builders: (string | { ptr: Value; len: Value })[];
 }
+/** compute_named's inputs: WIT list<named-tensor> records {name ptr, name len, tensor handle}; `name` names a bytes buffer */
+export interface NamedTensorsStep {
+  buffer: string;
+  named_tensors: { name: string; tensor: Value }[];
+}
 export interface PokeStep {
   poke: string;
   offset?: number;
@@ -59,7 +64,14 @@ export const NN_FUNCTIONS = NN_FUNCTION_NAMES;
 export type NnFunction = NnFunctionName;
 
 export interface CallExpectation {
-  errno: ErrnoName | ErrnoName[];
+  /** required unless `trap` */
+  errno?: ErrnoName | ErrnoName[];
+  /** the call traps (component model: a handle the guest does not hold); only on a case's last step */
+  trap?: true;
+  /** compute_named: the output names, in order */
+  names?: string[];
+  /** component dialects: error.data() of the failure is not empty */
+  error_data?: true;
   result?: 'unchanged' | 'written' | number;
   output?: { unchanged?: true; tensor?: TensorData; tolerance?: Tolerance; text?: string };
   same_as?: string;
@@ -68,7 +80,7 @@ export interface CallExpectation {
 
 export interface CallStep {
   call: NnFunction;
-  args?: Record<string, Value | Encoding | Target>;
+  args?: Record<string, Value | Encoding | Target | TensorType>;
   result?: string;
   output?: { buffer: string; size: number };
   expect?: CallExpectation;
@@ -81,7 +93,7 @@ export interface GuestFileStep {
   readable: boolean;
 }
 
-export type Step = AllocStep | FixtureStep | BytesStep | TensorStep | BuildersStep | PokeStep | CallStep | GuestFileStep;
+export type Step = AllocStep | FixtureStep | BytesStep | TensorStep | BuildersStep | NamedTensorsStep | PokeStep | CallStep | GuestFileStep;
 
 export interface PreloadSpec {
   name: string;

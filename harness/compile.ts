@@ -12,6 +12,7 @@ import { DIALECTS, LEGACY_ELEMENT_SIZE, isForeign, type Dialect, type DialectNam
 import { ELEMENT_SIZE, elementCount, type ErrnoName, type TensorType } from '../reference-host/core/types.js';
 import type { Case, CallStep, NnFunction, PreloadSpec, Step, TensorData, Tolerance, Value } from './case-types.js';
 import { encodeValues } from './tensor-bytes.js';
+import { checkComponentCall, checkComponentTensor } from './compile-component.js';
 
 /** The byte every result / output buffer is filled with before a call, to tell "untouched" apart. */
 export const SENTINEL_FILL = 0xaa;
@@ -34,7 +35,13 @@ export type Check =
   | { kind: 'output-tensor'; line: number; step: number; tensor: ResolvedTensor; tolerance: Tolerance | undefined; writtenLine: number | undefined; writtenUnit?: number }
   | { kind: 'output-text'; line: number; step: number; text: string; writtenLine: number | undefined }
   | { kind: 'same-as' | 'different-from'; line: number; otherLine: number; step: number; other: string }
-  | { kind: 'guest-file'; line: number; step: number; path: string; readable: boolean };
+  | { kind: 'guest-file'; line: number; step: number; path: string; readable: boolean }
+  /** the call on `line` traps: no record for it, the runtime reports a trap (a case's last step only) */
+  | { kind: 'trap'; line: number; step: number; fn: NnFunction }
+  /** the names of the outputs compute_named returned, in order */
+  | { kind: 'names'; line: number; step: number; names: string[] }
+  /** the failed call's error.data() is not empty (component dialects) */
+  | { kind: 'error-data'; line: number; step: number };
 
 export interface CompiledCase {
   script: string;
@@ -85,6 +92,16 @@ export const PARAMS: Record<NnFunction, readonly string[]> = {
   fini_single: ['ctx'],
   unload: ['graph'],
   finalize_execution_context: ['ctx'],
+  tensor_new: ['dims', 'dims_len', 'type', 'data', 'data_len', 'result'],
+  tensor_dimensions: ['tensor', 'out', 'out_max', 'result'],
+  tensor_type: ['tensor', 'result'],
+  tensor_data: ['tensor', 'out', 'out_max', 'result'],
+  set_input_named: ['ctx', 'name', 'name_len', 'tensor'],
+  get_output_named: ['ctx', 'name', 'name_len', 'result'],
+  compute_named: ['ctx', 'inputs', 'inputs_len', 'out', 'out_max'],
+  drop_tensor: ['tensor'],
+  drop_graph: ['graph'],
+  drop_context: ['ctx'],
 };
 
 
@@ -93,6 +110,9 @@ const LENGTH_OF: Record<string, { ptr: string; unit: number }> = {
   builders_len: { ptr: 'builders', unit: 8 },
   name_len: { ptr: 'name', unit: 1 },
   config_len: { ptr: 'config', unit: 1 },
+  dims_len: { ptr: 'dims', unit: 4 },
+  data_len: { ptr: 'data', unit: 1 },
+  inputs_len: { ptr: 'inputs', unit: 12 },
 };
 
 const TERM = /[@$%]([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -209,6 +229,12 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
   const dialect: Dialect = DIALECTS[options.dialect];
   const w = new ScriptWriter();
   const checks: Check[] = [];
+  /** buffers holding a tensor struct or builder records (component dialects read them to make WIT values) */
+  const structs = new Set<string>();
+  /** bytes buffers whose content is not UTF-8 (a component's string must be) */
+  const notUtf8 = new Set<string>();
+  const trapAt = c.steps.findIndex((s) => isCall(s) && s.expect?.trap === true);
+  if (trapAt >= 0 && trapAt !== c.steps.length - 1) throw new CompileError('only the last step of a case may expect a trap', `/steps/${trapAt}/expect/trap`);
   for (const p of c.preload ?? []) {
     p.fixtures.forEach((f, i) => {
       if (!existsSync(join(options.fixturesDir, f))) throw new CompileError(`no fixture ${f}`, `/preload/${i}`);
@@ -219,8 +245,11 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
     const ptr = `/steps/${index}`;
     w.step = index;
     if (isCall(step)) {
-      compileCall(step, index, ptr, w, dialect, options, checks);
+      compileCall(step, index, ptr, w, dialect, options, checks, notUtf8);
     } else if ('poke' in step) {
+      if (dialect.layout === 'component' && structs.has(step.poke)) {
+        throw new DialectUnsupported(dialect.name, `it pokes the ${step.poke} struct: the component driver reads it to make WIT values, so the host never sees the poked bytes`, `${ptr}/poke`);
+      }
       const target = w.buffers.get(step.poke);
       if (!target) throw new CompileError(`poke names buffer ${step.poke}, which no earlier step defines`, `${ptr}/poke`);
       const offset = step.offset ?? 0;
@@ -239,10 +268,25 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
       w.define(step.buffer, statSync(host).size, `${ptr}/buffer`);
       w.emit(`file ${step.buffer} ${GUEST_FIXTURES_DIR}/${step.fixture}`);
     } else if ('tensor' in step) {
+      if (dialect.layout === 'component') checkComponentTensor(step, dialect, ptr);
+      structs.add(step.buffer);
       compileTensor(step.buffer, step.tensor, step.raw ?? {}, ptr, w, dialect, options);
+    } else if ('named_tensors' in step) {
+      structs.add(step.buffer);
+      w.alloc(step.buffer, step.named_tensors.length * 12, 0, `${ptr}/buffer`);
+      step.named_tensors.forEach((n, i) => {
+        const at = `${ptr}/named_tensors/${i}`;
+        w.emit(`u32 ${step.buffer} ${i * 12} ${w.value(`@${n.name}`, `${at}/name`)}`);
+        w.emit(`u32 ${step.buffer} ${i * 12 + 4} ${w.value(`%${n.name}`, `${at}/name`)}`);
+        w.emit(`u32 ${step.buffer} ${i * 12 + 8} ${w.value(n.tensor, `${at}/tensor`)}`);
+      });
     } else if ('builders' in step) {
       // the graph_builder records are the same in every dialect (wamr-legacy points at them from a struct made at the call)
       const n = step.builders.length;
+      if (dialect.layout === 'component' && step.builders.some((b) => typeof b !== 'string')) {
+        throw new DialectUnsupported(dialect.name, 'a builder given as pointer and length is pointer-level: the canonical ABI lowers list<list<u8>> itself', `${ptr}/builders`);
+      }
+      structs.add(step.buffer);
       w.alloc(step.buffer, n * 8, 0, `${ptr}/buffer`);
       step.builders.forEach((b, i) => {
         const at = `${ptr}/builders/${i}`;
@@ -252,6 +296,11 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
       });
     } else {
       const bytes = step.hex !== undefined ? Buffer.from(step.hex, 'hex') : Buffer.from(step.text ?? '', 'utf8');
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        notUtf8.add(step.buffer);
+      }
       w.bytes(step.buffer, bytes, `${ptr}/buffer`);
     }
   });
@@ -313,6 +362,7 @@ function compileCall(
   dialect: Dialect,
   options: CompileOptions,
   checks: Check[],
+  notUtf8: ReadonlySet<string>,
 ): void {
   const args = step.args ?? {};
   const params = PARAMS[step.call];
@@ -322,13 +372,19 @@ function compileCall(
   if (!dialect.functions.includes(step.call)) {
     throw new DialectUnsupported(dialect.name, `it calls ${step.call}, which the ${dialect.name} driver does not import (it has ${dialect.functions.join(', ')})`, `${ptr}/call`);
   }
+  if (dialect.layout === 'component') checkComponentCall(step, dialect, ptr, { size: (name) => w.buffers.get(name)?.size, utf8: (name) => !notUtf8.has(name) });
   const legacy = dialect.layout === 'legacy';
   const legacyGetOutput = legacy && step.call === 'get_output';
   const expect = step.expect ?? { errno: 'success' as const };
+  const traps = expect.trap === true;
+  if (traps && (expect.errno !== undefined || expect.result !== undefined || expect.output !== undefined || expect.names !== undefined || expect.error_data !== undefined)) {
+    throw new CompileError('a call expected to trap has no errno, result, output or names to check', `${ptr}/expect`);
+  }
+  if (expect.names !== undefined && step.call !== 'compute_named') throw new CompileError('expect.names is for compute_named', `${ptr}/expect/names`);
   // the errnos a check accepts, as far as the dialect has numbers for them
-  const named = Array.isArray(expect.errno) ? expect.errno : [expect.errno];
+  const named = expect.errno === undefined ? [] : Array.isArray(expect.errno) ? expect.errno : [expect.errno];
   const allowed = named.filter((e) => dialect.errno[e] !== undefined);
-  if (allowed.length === 0) throw new DialectUnsupported(dialect.name, `it expects errno ${named.join(' or ')}, which has no number`, `${ptr}/expect/errno`);
+  if (allowed.length === 0 && !traps) throw new DialectUnsupported(dialect.name, `it expects errno ${named.join(' or ')}, which has no number`, `${ptr}/expect/errno`);
   if (legacyGetOutput && expect.output?.text !== undefined) {
     throw new DialectUnsupported(dialect.name, 'it expects text: the legacy get_output returns f32 elements only', `${ptr}/expect/output/text`);
   }
@@ -342,6 +398,11 @@ function compileCall(
     if (param === 'encoding' && typeof given === 'string' && !/^[0-9@$%]/.test(given)) {
       const n = dialect.encodings.findIndex((e) => e === given);
       if (n < 0) throw new DialectUnsupported(dialect.name, `encoding ${given} has no number`, at);
+      return String(n);
+    }
+    if (param === 'type' && typeof given === 'string' && !/^[0-9@$%]/.test(given)) {
+      const n = dialect.tensorTypes.indexOf(given as TensorType);
+      if (n < 0) throw new DialectUnsupported(dialect.name, `tensor type ${given} has no number`, at);
       return String(n);
     }
     if (param === 'target' && typeof given === 'string' && !/^[0-9@$%]/.test(given)) {
@@ -387,7 +448,16 @@ function compileCall(
   }
 
   const callLine = w.emit(`call ${step.call} ${callArgs.join(' ')}`);
+  if (traps) {
+    checks.push({ kind: 'trap', line: callLine, step: index, fn: step.call });
+    return;
+  }
   checks.push({ kind: 'errno', line: callLine, step: index, fn: step.call, allowed });
+  if (expect.names !== undefined) checks.push({ kind: 'names', line: callLine, step: index, names: expect.names });
+  if (expect.error_data) {
+    if (dialect.layout !== 'component') throw new DialectUnsupported(dialect.name, 'it checks error.data(): only the WIT interface has error resources', `${ptr}/expect/error_data`);
+    checks.push({ kind: 'error-data', line: callLine, step: index });
+  }
 
   const resultBuffer = step.result;
   let resultLine: number | undefined;
@@ -426,7 +496,9 @@ function compileCall(
       if (legacyGetOutput && ELEMENT_SIZE[tensor.type] !== LEGACY_ELEMENT_SIZE) {
         throw new DialectUnsupported(dialect.name, `it expects a ${tensor.type} output: the legacy get_output returns 4-byte (f32) elements only`, `${ptr}/expect/output/tensor`);
       }
-      checks.push({ kind: 'output-tensor', line, step: index, tensor, tolerance: expect.output.tolerance, writtenLine: resultLine, ...(legacyGetOutput ? { writtenUnit: LEGACY_ELEMENT_SIZE } : {}) });
+      // the written count is in bytes, or in 4-byte elements (wamr-legacy get_output; tensor_dimensions counts dims)
+      const unit = legacyGetOutput ? LEGACY_ELEMENT_SIZE : step.call === 'tensor_dimensions' ? 4 : undefined;
+      checks.push({ kind: 'output-tensor', line, step: index, tensor, tolerance: expect.output.tolerance, writtenLine: resultLine, ...(unit === undefined ? {} : { writtenUnit: unit }) });
     } else if (expect.output.text !== undefined) {
       checks.push({ kind: 'output-text', line, step: index, text: expect.output.text, writtenLine: resultLine });
     }

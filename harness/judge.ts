@@ -123,6 +123,22 @@ function evaluate(check: Check, line: StepLine, all: Map<number, StepLine>, dial
       const observed = refused ? `refused: ${line.error}` : `read ${String(line.size)} bytes`;
       return { ...base, what: `guest file ${check.path}`, ok: refused !== check.readable, expected: check.readable ? 'readable' : 'refused', observed };
     }
+    case 'trap': {
+      // the call returned, so it did not trap
+      const code = line.errno;
+      return { ...base, what: `${check.fn} trap`, ok: false, expected: 'a trap', observed: code === undefined ? 'it returned' : `it returned ${errnoName(dialect, code) ?? code} (${code})` };
+    }
+    case 'error-data': {
+      const data = line.error_data;
+      const ok = typeof data === 'string' && data.length > 0;
+      return { ...base, what: 'error.data()', ok, expected: 'a message', observed: typeof data === 'string' ? JSON.stringify(data.slice(0, 200)) : 'none' };
+    }
+    case 'names': {
+      const outputs = Array.isArray(line.outputs) ? (line.outputs as unknown[]) : [];
+      const names = outputs.map((o) => (Array.isArray(o) ? String(o[0]) : '?'));
+      const ok = names.length === check.names.length && names.every((n, i) => n === check.names[i]);
+      return { ...base, what: 'output names', ok, expected: JSON.stringify(check.names), observed: JSON.stringify(names) };
+    }
     case 'output-text': {
       const written = u32OfHex(all.get(check.writtenLine ?? -1)?.hex);
       const bytes = Buffer.from(line.hex ?? '', 'hex');
@@ -176,6 +192,12 @@ export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dial
   const failed = checks.filter((c) => !c.ok);
   const where = unreached ? ` before step ${unreached.step} (${describeStep(compiled, unreached)})` : '';
   if (outcome.crash && !outcome.timedOut) return verdict('CRASH', `${outcome.crash}${where}`);
+  if (!obs.done && unreached?.kind === 'trap' && outcome.trap && !outcome.timedOut) {
+    // the trap the case expects, at the step it expects it: every check before it decides
+    if (failed.length > 0) return verdict('FAIL', failed.map((c) => `step ${c.step} ${c.what}: expected ${c.expected}, observed ${c.observed}`).join('; '));
+    checks.push({ step: unreached.step, what: `${unreached.fn} trap`, ok: true, expected: 'a trap', observed: outcome.trap });
+    return verdict('PASS');
+  }
   if (!obs.done) {
     if (outcome.timedOut) return verdict('TIMEOUT', `the guest did not finish in time${where}`);
     if (outcome.trap) return verdict('TRAP', `${outcome.trap}${where}`);
@@ -205,7 +227,7 @@ function firstRuntimeLine(lines: readonly string[]): string {
 }
 
 function describeStep(compiled: CompiledCase, check: Check): string {
-  return check.kind === 'errno' ? check.fn : check.kind === 'guest-file' ? `read ${check.path}` : check.kind;
+  return check.kind === 'errno' || check.kind === 'trap' ? check.fn : check.kind === 'guest-file' ? `read ${check.path}` : check.kind;
 }
 
 function tail(stderr: string): string {

@@ -9,6 +9,7 @@ import type { LoadedCase } from './case-types.js';
 import { DialectUnsupported, GUEST_CASE_DIR, GUEST_FIXTURES_DIR, compileCase, type CompiledCase } from './compile.js';
 import { judge, type CaseVerdict } from './judge.js';
 import { driverWasm } from './repo-paths.js';
+import { wasmKind } from '../reference-host/component/load-component.js';
 
 export interface CaseResult extends CaseVerdict {
   id: string;
@@ -34,11 +35,19 @@ function unmetRequirement(loaded: LoadedCase, runtime: RuntimeAdapter, caps: Cap
 
 const nnImportsCache = new Map<string, string[]>();
 
-/** The wasi-nn functions a guest .wasm imports (from `wasi_ephemeral_nn` or WAMR's legacy `wasi_nn`). */
+/**
+ * The wasi-nn functions a guest .wasm imports (from `wasi_ephemeral_nn` or WAMR's legacy
+ * `wasi_nn`); none for a component, whose WIT imports the runtime checks at instantiation.
+ */
 export function nnImports(wasm: string): string[] {
   let names = nnImportsCache.get(wasm);
   if (!names) {
-    const module = new WebAssembly.Module(readFileSync(wasm));
+    const bytes = readFileSync(wasm);
+    if (wasmKind(bytes) === 'component') {
+      nnImportsCache.set(wasm, []);
+      return [];
+    }
+    const module = new WebAssembly.Module(bytes);
     names = WebAssembly.Module.imports(module).filter((i) => i.module === WASI_EPHEMERAL_NN || i.module === WASI_NN_LEGACY).map((i) => i.name);
     nnImportsCache.set(wasm, names);
   }

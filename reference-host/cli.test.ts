@@ -124,7 +124,7 @@ describe('wasi-nn-host run', () => {
     [['run', '--frobnicate', BASICS], 'wasi-nn-host: unknown option --frobnicate'],
     [['run', '--dir', '/no/such/dir', BASICS], 'wasi-nn-host: --dir /no/such/dir: /no/such/dir is not a directory'],
     [['run', '--nn-preload', 'm:onnx:cpu:/no/such.onnx', BASICS], 'wasi-nn-host: --nn-preload m: no such file /no/such.onnx'],
-    [['run', '--nn-dialect', 'wasmtime', BASICS], 'wasi-nn-host: --nn-dialect wasmtime: expected one of witx, wasmedge, wamr, wamr-2.1, witx-2020, wamr-legacy'],
+    [['run', '--nn-dialect', 'wasmtime', BASICS], 'wasi-nn-host: --nn-dialect wasmtime: expected one of witx, wasmedge, wamr, wamr-2.1, witx-2020, wamr-legacy, wit-2024-10-28, wit-2024-08-19'],
     [['run', 'package.json'], /^wasi-nn-host: package.json is not a valid WebAssembly module/],
     [['frobnicate'], /^wasi-nn-host: unknown command frobnicate\nusage:/],
   ])('a usage error %j is one line and exit 2', async (args, message) => {

@@ -2,7 +2,7 @@
  * The one interface for runtimes. An adapter knows how to run one guest job on its runtime and
  * what that runtime can do; the harness never knows which runtime it is talking to.
  */
-import { NN_FUNCTION_NAMES, SPEC_FUNCTIONS, type DialectName } from '../reference-host/abi/dialects.js';
+import { CORE_FUNCTION_NAMES, SPEC_FUNCTIONS, type DialectName } from '../reference-host/abi/dialects.js';
 import type { Encoding, Target } from '../reference-host/core/types.js';
 import type { RunOutcome } from '../harness/judge.js';
 
@@ -73,4 +73,4 @@ export interface RuntimeAdapter {
 
 /** The six functions of the witx spec, plus the extensions some runtimes add (WAMR's load_by_name_with_config, WasmEdge's five). */
 export { SPEC_FUNCTIONS };
-export const ALL_FUNCTIONS = NN_FUNCTION_NAMES;
+export const ALL_FUNCTIONS = CORE_FUNCTION_NAMES;

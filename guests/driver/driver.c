@@ -46,6 +46,24 @@ __asm__(".section \".custom_section.wasi-nn.dialect\",\"\",@\n"
         ".ascii \"" NN_DIALECT "\"\n"
         ".text\n");
 
+#ifdef NN_COMPONENT
+/* The component builds: the wasi-nn functions are C functions over the WIT imports. */
+#define LEGACY 0
+#define HAVE_CONFIG 0
+#define HAVE_WASMEDGE 0
+#define HAVE_COMPONENT 1
+#include "wit-nn.h"
+#ifdef NN_WIT_SET_INPUT
+#define HAVE_WIT_SET_INPUT 1
+#define HAVE_WIT_COMPUTE_NAMED 0
+#else
+#define HAVE_WIT_SET_INPUT 0
+#define HAVE_WIT_COMPUTE_NAMED 1
+#endif
+#else
+#define HAVE_COMPONENT 0
+#define HAVE_WIT_SET_INPUT 0
+#define HAVE_WIT_COMPUTE_NAMED 0
 #define NN_IMPORT(n) __attribute__((import_module(NN_MODULE), import_name(n)))
 
 #ifdef NN_LEGACY
@@ -98,6 +116,8 @@ uint32_t nn_finalize_execution_context(uint32_t ctx);
 #define HAVE_WASMEDGE 0
 #endif
 
+#endif /* NN_COMPONENT */
+
 enum {
   F_LOAD,
   F_LOAD_BY_NAME,
@@ -111,6 +131,16 @@ enum {
   F_FINI_SINGLE,
   F_UNLOAD,
   F_FINALIZE_EXECUTION_CONTEXT,
+  F_TENSOR_NEW,
+  F_TENSOR_DIMENSIONS,
+  F_TENSOR_TYPE,
+  F_TENSOR_DATA,
+  F_SET_INPUT_NAMED,
+  F_GET_OUTPUT_NAMED,
+  F_COMPUTE_NAMED,
+  F_DROP_TENSOR,
+  F_DROP_GRAPH,
+  F_DROP_CONTEXT,
   F_COUNT
 };
 
@@ -131,9 +161,19 @@ static const struct {
     {"fini_single", 1, HAVE_WASMEDGE},
     {"unload", 1, HAVE_WASMEDGE},
     {"finalize_execution_context", 1, HAVE_WASMEDGE},
+    {"tensor_new", 6, HAVE_COMPONENT},
+    {"tensor_dimensions", 4, HAVE_COMPONENT},
+    {"tensor_type", 2, HAVE_COMPONENT},
+    {"tensor_data", 4, HAVE_COMPONENT},
+    {"set_input_named", 4, HAVE_WIT_SET_INPUT},
+    {"get_output_named", 4, HAVE_WIT_SET_INPUT},
+    {"compute_named", 5, HAVE_WIT_COMPUTE_NAMED},
+    {"drop_tensor", 1, HAVE_COMPONENT},
+    {"drop_graph", 1, HAVE_COMPONENT},
+    {"drop_context", 1, HAVE_COMPONENT},
 };
 
-#define MAX_ARITY 5
+#define MAX_ARITY 6
 
 static uint32_t do_call(int f, const uint32_t *a) {
   switch (f) {
@@ -157,6 +197,21 @@ static uint32_t do_call(int f, const uint32_t *a) {
   case F_FINI_SINGLE: return nn_fini_single(a[0]);
   case F_UNLOAD: return nn_unload(a[0]);
   case F_FINALIZE_EXECUTION_CONTEXT: return nn_finalize_execution_context(a[0]);
+#endif
+#ifdef NN_COMPONENT
+  case F_TENSOR_NEW: return nn_tensor_new(a[0], a[1], a[2], a[3], a[4], a[5]);
+  case F_TENSOR_DIMENSIONS: return nn_tensor_dimensions(a[0], a[1], a[2], a[3]);
+  case F_TENSOR_TYPE: return nn_tensor_type(a[0], a[1]);
+  case F_TENSOR_DATA: return nn_tensor_data(a[0], a[1], a[2], a[3]);
+#ifdef NN_WIT_SET_INPUT
+  case F_SET_INPUT_NAMED: return nn_set_input_named(a[0], a[1], a[2], a[3]);
+  case F_GET_OUTPUT_NAMED: return nn_get_output_named(a[0], a[1], a[2], a[3]);
+#else
+  case F_COMPUTE_NAMED: return nn_compute_named(a[0], a[1], a[2], a[3], a[4]);
+#endif
+  case F_DROP_TENSOR: return nn_drop_tensor(a[0]);
+  case F_DROP_GRAPH: return nn_drop_graph(a[0]);
+  case F_DROP_CONTEXT: return nn_drop_context(a[0]);
 #endif
   default: abort(); /* unreachable: checked by the caller */
   }
@@ -516,6 +571,35 @@ static void op_write(unsigned long step, char **tok, size_t ntok, int is_u32) {
   end_line();
 }
 
+#ifdef NN_COMPONENT
+/* The rest of a component call's record: error.data() of a failed call ("error_data") and the
+ * (name, tensor handle) pairs compute returned ("outputs"). */
+static void wit_record_extra(void) {
+  if (wit_error_text) {
+    fputs(",\"error_data\":", rec);
+    put_json_str(wit_error_text);
+    free(wit_error_text);
+    wit_error_text = NULL;
+  }
+  if (wit_have_outputs) {
+    const struct wit_named *o = (const struct wit_named *)(uintptr_t)wit_outputs_seen.ptr;
+    fputs(",\"outputs\":[", rec);
+    for (uint32_t i = 0; i < wit_outputs_seen.len; i++) {
+      char *name = malloc((size_t)o[i].name_len + 1);
+      if (!name) abort();
+      memcpy(name, (const void *)(uintptr_t)o[i].name, o[i].name_len);
+      name[o[i].name_len] = 0;
+      fputs(i ? ",[" : "[", rec);
+      put_json_str(name);
+      fprintf(rec, ",%lu]", (unsigned long)o[i].tensor);
+      free(name);
+    }
+    putc(']', rec);
+    wit_have_outputs = 0;
+  }
+}
+#endif
+
 static void op_call(unsigned long step, char **tok, size_t ntok) {
   if (ntok < 2) fail(step, "call needs a function name");
   int f = -1;
@@ -531,6 +615,9 @@ static void op_call(unsigned long step, char **tok, size_t ntok) {
   fprintf(rec, "{\"step\":%lu,\"op\":\"call\",\"fn\":\"%s\",\"args\":[", step, FNS[f].name);
   for (unsigned i = 0; i < FNS[f].arity; i++) fprintf(rec, "%s%lu", i ? "," : "", (unsigned long)a[i]);
   fprintf(rec, "],\"errno\":%lu", (unsigned long)r);
+#ifdef NN_COMPONENT
+  wit_record_extra();
+#endif
   end_line();
 }
 

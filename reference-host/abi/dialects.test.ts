@@ -9,8 +9,8 @@ import { DIALECTS, DIALECT_NAMES, encodeErrno, encodingNumber, errnoName, isFore
 const names = (d: (typeof DIALECT_NAMES)[number]) => DIALECTS[d].encodings.map((e) => (isForeign(e) ? e.foreign : e));
 
 describe('dialect tables', () => {
-  it('has the six dialects, each named as its key', () => {
-    expect(DIALECT_NAMES).toEqual(['witx', 'wasmedge', 'wamr', 'wamr-2.1', 'witx-2020', 'wamr-legacy']);
+  it('has the six core-module dialects and the two component ones, each named as its key', () => {
+    expect(DIALECT_NAMES).toEqual(['witx', 'wasmedge', 'wamr', 'wamr-2.1', 'witx-2020', 'wamr-legacy', 'wit-2024-10-28', 'wit-2024-08-19']);
     for (const d of DIALECT_NAMES) expect(DIALECTS[d].name).toBe(d);
   });
 
@@ -25,6 +25,8 @@ describe('dialect tables', () => {
       expect(encodingNumber(DIALECTS[d], 'ggml')).toBe(5);
       expect(encodingNumber(DIALECTS[d], 'autodetect')).toBe(6);
     }
+    // the component dialects: WIT enum graph-encoding order (as WAMR's)
+    for (const d of ['wit-2024-10-28', 'wit-2024-08-19'] as const) expect(names(d)).toEqual(['openvino', 'onnx', 'tensorflow', 'pytorch', 'tensorflowlite', 'ggml', 'autodetect']);
     expect(encodingNumber(DIALECTS.witx, 'ggml')).toBe(-1);
     expect(encodingNumber(DIALECTS.wasmedge, 'ggml')).toBe(6);
     expect(encodingNumber(DIALECTS.wasmedge, 'autodetect')).toBe(5);
@@ -37,7 +39,18 @@ describe('dialect tables', () => {
   it('numbers tensor types new-witx, old-witx (u8 = 2) or WIT-shaped (bf16 = 3, u8 = 4)', () => {
     for (const d of ['witx', 'wasmedge', 'wamr'] as const) expect(DIALECTS[d].tensorTypes).toEqual(['f16', 'f32', 'f64', 'u8', 'i32', 'i64']);
     for (const d of ['witx-2020', 'wamr-legacy'] as const) expect(DIALECTS[d].tensorTypes).toEqual(['f16', 'f32', 'u8', 'i32']);
-    expect(DIALECTS['wamr-2.1'].tensorTypes).toEqual(['f16', 'f32', 'f64', 'bf16', 'u8', 'i32', 'i64']);
+    for (const d of ['wamr-2.1', 'wit-2024-10-28', 'wit-2024-08-19'] as const) expect(DIALECTS[d].tensorTypes).toEqual(['f16', 'f32', 'f64', 'bf16', 'u8', 'i32', 'i64']);
+  });
+
+  it('numbers the component dialects as WIT error-code + 1, with the driver\'s own 1000 and 1001, and no LLM codes', () => {
+    for (const d of ['wit-2024-10-28', 'wit-2024-08-19'] as const) {
+      expect(DIALECTS[d].errno).toEqual({ success: 0, invalid_argument: 1, invalid_encoding: 2, runtime_error: 4, unsupported_operation: 5, too_large: 6, not_found: 7 });
+      expect(errnoName(DIALECTS[d], 1000)).toMatch(/^driver: /);
+      expect(encodeErrno(DIALECTS[d], 'model_not_found')).toEqual({ code: 7, sentAs: 'not_found' });
+      expect(DIALECTS[d].layout).toBe('component');
+    }
+    expect(DIALECTS['wit-2024-10-28'].functions).toContain('compute_named');
+    expect(DIALECTS['wit-2024-08-19'].functions).toEqual(expect.arrayContaining(['set_input_named', 'get_output_named']));
   });
 
   it('numbers errno 0..8 in witx, with 100..103 in wasmedge, wamr and wamr-legacy, WIT-shaped in wamr-2.1', () => {
@@ -74,6 +87,8 @@ describe('dialect tables', () => {
     expect(DIALECTS.wasmedge.functions).toHaveLength(12);
     expect(DIALECTS.wasmedge.functions).toContain('finalize_execution_context');
     expect(DIALECTS['wamr-legacy']).toMatchObject({ module: 'wasi_nn', layout: 'legacy', functions: spec });
-    for (const d of DIALECT_NAMES.filter((n) => n !== 'wamr-legacy')) expect(DIALECTS[d]).toMatchObject({ module: 'wasi_ephemeral_nn', layout: 'witx' });
+    for (const d of ['witx', 'wasmedge', 'wamr', 'wamr-2.1', 'witx-2020'] as const) expect(DIALECTS[d]).toMatchObject({ module: 'wasi_ephemeral_nn', layout: 'witx' });
+    expect(DIALECTS['wit-2024-10-28']).toMatchObject({ module: 'wasi:nn', layout: 'component', witVersion: '0.2.0-rc-2024-10-28' });
+    expect(DIALECTS['wit-2024-08-19']).toMatchObject({ module: 'wasi:nn', layout: 'component', witVersion: '0.2.0-rc-2024-08-19' });
   });
 });

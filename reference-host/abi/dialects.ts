@@ -6,18 +6,20 @@
  */
 import type { Encoding, ErrnoName, Target, TensorType } from '../core/types.js';
 
-export const DIALECT_NAMES = ['witx', 'wasmedge', 'wamr', 'wamr-2.1', 'witx-2020', 'wamr-legacy'] as const;
+export const DIALECT_NAMES = ['witx', 'wasmedge', 'wamr', 'wamr-2.1', 'witx-2020', 'wamr-legacy', 'wit-2024-10-28', 'wit-2024-08-19'] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
 /** Import modules a wasi-nn guest can import from. */
 export const WASI_EPHEMERAL_NN = 'wasi_ephemeral_nn';
 export const WASI_NN_LEGACY = 'wasi_nn';
+/** The WIT package a component imports (`wasi:nn/graph@VERSION`, ...). */
+export const WASI_NN_WIT = 'wasi:nn';
 /** Bytes per element of WAMR's legacy `wasi_nn` ABI: tensor data is product(dims) × 4 bytes, and get_output counts 4-byte (f32) elements. */
 export const LEGACY_ELEMENT_SIZE = 4;
-export type NnModuleName = typeof WASI_EPHEMERAL_NN | typeof WASI_NN_LEGACY;
+export type NnModuleName = typeof WASI_EPHEMERAL_NN | typeof WASI_NN_LEGACY | typeof WASI_NN_WIT;
 
-/** Every wasi-nn function of any dialect. */
-export const NN_FUNCTION_NAMES = [
+/** Every wasi-nn function of the core-module dialects (the spec six and the runtimes' extensions). */
+export const CORE_FUNCTION_NAMES = [
   'load',
   'load_by_name',
   'load_by_name_with_config',
@@ -31,6 +33,23 @@ export const NN_FUNCTION_NAMES = [
   'unload',
   'finalize_execution_context',
 ] as const;
+
+/** The component driver's WIT calls (guests/driver/wit-nn.h): the component dialects' own functions. */
+export const WIT_CALL_NAMES = [
+  'tensor_new',
+  'tensor_dimensions',
+  'tensor_type',
+  'tensor_data',
+  'set_input_named',
+  'get_output_named',
+  'compute_named',
+  'drop_tensor',
+  'drop_graph',
+  'drop_context',
+] as const;
+
+/** Every function a case may call, in any dialect. */
+export const NN_FUNCTION_NAMES = [...CORE_FUNCTION_NAMES, ...WIT_CALL_NAMES] as const;
 export type NnFunctionName = (typeof NN_FUNCTION_NAMES)[number];
 
 export const SPEC_FUNCTIONS = ['load', 'load_by_name', 'init_execution_context', 'set_input', 'compute', 'get_output'] as const satisfies readonly NnFunctionName[];
@@ -57,7 +76,9 @@ export interface Dialect {
    * 12-byte tensor with a tensor_dimensions pointer and a bare data pointer, get_output with
    * an in/out size that comes back as an f32 element count).
    */
-  layout: 'witx' | 'legacy';
+  layout: 'witx' | 'legacy' | 'component';
+  /** component dialects: the `wasi:nn` package version (reference-host/component/wit/) */
+  witVersion?: '0.2.0-rc-2024-10-28' | '0.2.0-rc-2024-08-19';
   /** the functions a guest of this dialect imports (and its driver build) */
   functions: readonly NnFunctionName[];
   /** index = the number a guest passes */
@@ -128,6 +149,26 @@ const WASMEDGE_ENCODINGS: readonly DialectEncoding[] = [
 
 const CPU_GPU_TPU: readonly Target[] = ['cpu', 'gpu', 'tpu'];
 const WAMR_FUNCTIONS: readonly NnFunctionName[] = [...SPEC_FUNCTIONS, 'load_by_name_with_config'];
+
+/** The component driver's WIT calls besides the six spec functions (guests/README.md, "Component builds"). */
+const WIT_CALLS: readonly NnFunctionName[] = ['tensor_new', 'tensor_dimensions', 'tensor_type', 'tensor_data', 'drop_tensor', 'drop_graph', 'drop_context'];
+
+/**
+ * WIT error-code + 1 (0 is success), the numbering the component driver reports (as wamr-2.1's);
+ * 1000 and 1001 are the driver's own answers, never the host's.
+ */
+const WIT_DIALECT_ERRNO = {
+  errno: { success: 0, invalid_argument: 1, invalid_encoding: 2, runtime_error: 4, unsupported_operation: 5, too_large: 6, not_found: 7 },
+  otherErrno: { 3: 'timeout', 8: 'security', 9: 'unknown', 1000: 'driver: no such output in the last compute', 1001: 'driver: caller buffer too small' },
+  errnoFallback: {
+    missing_memory: 'runtime_error',
+    busy: 'runtime_error',
+    end_of_sequence: 'runtime_error',
+    context_full: 'runtime_error',
+    prompt_too_long: 'invalid_argument',
+    model_not_found: 'not_found',
+  },
+} as const satisfies Pick<Dialect, 'errno' | 'otherErrno' | 'errnoFallback'>;
 
 export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
   witx: {
@@ -218,7 +259,36 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     otherErrno: {},
     errnoFallback: {},
   },
+  'wit-2024-10-28': {
+    name: 'wit-2024-10-28',
+    summary: 'WIT wasi:nn@0.2.0-rc-2024-10-28, components (compute with named tensors): wasmtime ≥ 35 with -S nn',
+    module: WASI_NN_WIT,
+    layout: 'component',
+    witVersion: '0.2.0-rc-2024-10-28',
+    functions: [...SPEC_FUNCTIONS, ...WIT_CALLS, 'compute_named'],
+    encodings: WAMR_ENCODINGS,
+    targets: CPU_GPU_TPU,
+    tensorTypes: WIT_TENSOR_TYPES,
+    ...WIT_DIALECT_ERRNO,
+  },
+  'wit-2024-08-19': {
+    name: 'wit-2024-08-19',
+    summary: 'WIT wasi:nn@0.2.0-rc-2024-08-19, components (set-input, compute, get-output): wasmtime 25–34 with -S nn',
+    module: WASI_NN_WIT,
+    layout: 'component',
+    witVersion: '0.2.0-rc-2024-08-19',
+    functions: [...SPEC_FUNCTIONS, ...WIT_CALLS, 'set_input_named', 'get_output_named'],
+    encodings: WAMR_ENCODINGS,
+    targets: CPU_GPU_TPU,
+    tensorTypes: WIT_TENSOR_TYPES,
+    ...WIT_DIALECT_ERRNO,
+  },
 };
+
+/** The component dialect serving a `wasi:nn` WIT version, or undefined. */
+export function witDialect(version: string): Dialect | undefined {
+  return Object.values(DIALECTS).find((d) => d.witVersion === version);
+}
 
 export function isDialectName(name: string): name is DialectName {
   return (DIALECT_NAMES as readonly string[]).includes(name);

@@ -45,5 +45,12 @@ export interface BackendContext {
    * product(dims) × element size.
    */
   inputTakesAnyDims?(index: number): boolean;
+  /**
+   * The model's input and output names, in index order, where the engine has them: the WIT
+   * interface (reference-host/component/) matches tensors by name. Absent: names are decimal
+   * indexes, and the outputs are as many as getOutput accepts.
+   */
+  inputNames?(): readonly string[];
+  outputNames?(): readonly string[];
   dispose(): void;
 }

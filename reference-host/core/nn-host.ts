@@ -206,6 +206,20 @@ export class NnHost {
     return context.inputTakesAnyDims?.(index) ?? false;
   }
 
+  /** The model's input names in index order, when the engine has them (the WIT interface matches by name). */
+  inputNames(ctx: number): readonly string[] | undefined {
+    return this.contexts.get(ctx).context.inputNames?.();
+  }
+
+  outputNames(ctx: number): readonly string[] | undefined {
+    return this.contexts.get(ctx).context.outputNames?.();
+  }
+
+  /** How many outputs a compute gives, when the engine says (by naming them). */
+  outputCount(ctx: number): number | undefined {
+    return this.contexts.get(ctx).context.outputNames?.().length;
+  }
+
   setInput(ctx: number, index: number, tensor: Tensor): void {
     const { context } = this.contexts.get(ctx);
     guarded('set_input', () => context.setInput(index, tensor));

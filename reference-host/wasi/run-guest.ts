@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { WASI_EPHEMERAL_NN, WASI_NN_LEGACY, type DialectName } from '../abi/dialects.js';
+import { DIALECTS, WASI_EPHEMERAL_NN, WASI_NN_LEGACY, type DialectName } from '../abi/dialects.js';
 import type { NnCallTrace, NnImportOptions, NnImports } from '../abi/nn-abi.js';
 import { DialectSectionError, chooseDialect, moduleMismatch, type DialectChoice } from '../abi/select-dialect.js';
 import { createWasiEphemeralNn } from '../abi/wasi-ephemeral-nn.js';
@@ -16,6 +16,8 @@ import type { Encoding } from '../core/types.js';
 import { formatTrap, trapReport, type TrapReport } from './trap.js';
 import { silenceWasiExperimentalWarning } from './quiet-wasi-warning.js';
 import { confinePaths } from './confine-paths.js';
+import { wasmKind } from '../component/load-component.js';
+import type { WitCallTrace } from '../component/wasi-nn-wit.js';
 
 // node:wasi emits its ExperimentalWarning while it loads: a static import would load it before
 // this module's body could filter the warning, so it is loaded here, after the filter.
@@ -39,6 +41,8 @@ export interface GuestRun {
   stdout?: number;
   stderr?: number;
   onNnCall?: (trace: NnCallTrace) => void;
+  /** a component's wasi:nn calls (the WIT interface has error codes, not errnos) */
+  onWitCall?: (trace: WitCallTrace) => void;
   /** told the dialect chosen, before the guest starts */
   onDialect?: (choice: DialectChoice) => void;
   /** told each hint once: the choice or the guest's arguments suggest another dialect */
@@ -110,10 +114,35 @@ export interface GuestEnvironment {
   limits?: NnHostOptions['limits'];
 }
 
+/** The guest file's bytes (a component is hashed whole for the transpile cache). */
+function readGuest(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new GuestLoadError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 export async function runGuest(run: GuestRun, environment: GuestEnvironment): Promise<GuestResult> {
   // engines with an async start-up (LiteRT) get it here, so every wasi-nn call stays synchronous
   await Promise.all([...environment.backends.values()].map((b) => b.prepare?.()));
+  if (!compiled.has(run.wasm)) {
+    const bytes = readGuest(run.wasm);
+    if (wasmKind(bytes) === 'component') {
+      // loaded only for components: preview2-shim starts I/O machinery a core guest must not pay for
+      const { ComponentStartError, runComponent } = await import('../component/run-component.js');
+      try {
+        return await runComponent(bytes, run, environment, run.onWitCall ? { onWitCall: run.onWitCall } : {});
+      } catch (e) {
+        if (e instanceof ComponentStartError) throw new GuestLoadError(`${run.wasm}: ${e.message}`);
+        throw e;
+      }
+    }
+  }
   const module = compile(run.wasm);
+  if (run.dialect !== undefined && DIALECTS[run.dialect].layout === 'component') {
+    throw new GuestLoadError(`${run.wasm} is a core module; the ${run.dialect} dialect is for components`);
+  }
   let choice: DialectChoice;
   try {
     choice = chooseDialect(module, run.dialect);

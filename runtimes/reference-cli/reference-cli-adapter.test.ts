@@ -23,6 +23,6 @@ describe('reference-cli command', () => {
   it('is available once dist/ is built, speaking every dialect', async () => {
     const a = new ReferenceCliAdapter();
     expect(await a.detect()).toMatchObject({ available: true, path: process.execPath });
-    expect((await a.capabilities()).dialects).toEqual(['witx', 'wasmedge', 'wamr', 'wamr-2.1', 'witx-2020', 'wamr-legacy']);
+    expect((await a.capabilities()).dialects).toEqual(['witx', 'wasmedge', 'wamr', 'wamr-2.1', 'witx-2020', 'wamr-legacy', 'wit-2024-10-28', 'wit-2024-08-19']);
   });
 });

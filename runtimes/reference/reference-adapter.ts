@@ -11,11 +11,11 @@ import { harnessVersion } from '../../harness/repo-paths.js';
 import { ALL_FUNCTIONS, type Capabilities, type Detection, type GuestJob, type RuntimeAdapter } from '../adapter.js';
 
 /**
- * The functions the reference host links under a dialect: all twelve under `wasi_ephemeral_nn`
- * (an extension is never refused), the dialect's own six under WAMR's legacy `wasi_nn`.
+ * The functions the reference host links under a dialect: all of them under `wasi_ephemeral_nn`
+ * (an extension is never refused), the dialect's own under WAMR's legacy `wasi_nn` and under the component dialects (the WIT calls of the component driver)
  */
 export function referenceFunctions(dialect: DialectName): readonly string[] {
-  return DIALECTS[dialect].layout === 'legacy' ? DIALECTS[dialect].functions : ALL_FUNCTIONS;
+  return DIALECTS[dialect].layout === 'witx' ? ALL_FUNCTIONS : DIALECTS[dialect].functions;
 }
 
 /** The in-process reference host, serving the adapter's dialect (the explicit choice, so never the guest's own). */

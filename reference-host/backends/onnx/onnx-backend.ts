@@ -125,6 +125,14 @@ class OnnxContext implements BackendContext {
     return outputAt(this.outputs, index, this.outputSpecs.length);
   }
 
+  inputNames(): readonly string[] {
+    return this.inputSpecs.map((s) => s.name);
+  }
+
+  outputNames(): readonly string[] {
+    return this.outputSpecs.map((s) => s.name);
+  }
+
   dispose(): void {
     this.outputs = undefined;
   }

@@ -1,0 +1,88 @@
+/**
+ * What a case may ask of a component dialect (wit-2024-10-28, wit-2024-08-19). The component
+ * driver (guests/driver/wit-nn.h) does the six spec functions over the WIT interface, so most
+ * cases run unchanged; what the WIT cannot express is UNSUPPORTED with the reason:
+ * - pointer-level ABI probes: the canonical ABI lowers every list and string itself (a bad
+ *   pointer or a length past a buffer traps in the lowering, before any host code runs);
+ * - handles the guest does not hold, and enum numbers outside a WIT enum: the canonical ABI
+ *   traps on both (the component cases check that with `expect.trap`);
+ * - errors of set_input and get_output: rc-2024-10-28 has neither call (compute takes and
+ *   returns named tensors), and rc-2024-08-19 takes names, so an index past the inputs or
+ *   outputs is an unknown name; the component cases check each error at its WIT call;
+ * - a caller buffer too small for an output: tensor.data() returns the whole tensor;
+ * - a name that is not UTF-8: the canonical ABI traps on such a string.
+ */
+import type { Dialect } from '../reference-host/abi/dialects.js';
+import type { CallStep, TensorStep, Value } from './case-types.js';
+import { DialectUnsupported } from './compile.js';
+
+/** Parameters that are guest pointers, whatever the function. */
+const POINTERS = new Set(['builders', 'name', 'config', 'out', 'result', 'dims', 'data', 'inputs']);
+const LENGTHS: Record<string, { ptr: string; unit: number }> = {
+  builders_len: { ptr: 'builders', unit: 8 },
+  name_len: { ptr: 'name', unit: 1 },
+  dims_len: { ptr: 'dims', unit: 4 },
+  data_len: { ptr: 'data', unit: 1 },
+  inputs_len: { ptr: 'inputs', unit: 12 },
+};
+/** Functions whose `tensor` is a tensor resource handle (set_input's is a pointer to a witx tensor struct). */
+const TENSOR_HANDLE_FUNCTIONS = new Set(['tensor_dimensions', 'tensor_type', 'tensor_data', 'set_input_named', 'drop_tensor']);
+
+const isBufferRef = (v: Value, sigil: '@' | '$') => typeof v === 'string' && new RegExp(`^\\${sigil}[A-Za-z_][A-Za-z0-9_]*$`).test(v);
+
+export interface ComponentBuffers {
+  size(name: string): number | undefined;
+  /** false for a buffer whose bytes are known and not UTF-8 */
+  utf8(name: string): boolean;
+}
+
+export function checkComponentCall(step: CallStep, dialect: Dialect, ptr: string, buffers: ComponentBuffers): void {
+  const unsupported = (reason: string, at = ptr): never => {
+    throw new DialectUnsupported(dialect.name, reason, at);
+  };
+  const expect = step.expect;
+  const expectsTrap = expect?.trap === true;
+  const errnos = expect?.errno === undefined ? ['success'] : Array.isArray(expect.errno) ? expect.errno : [expect.errno];
+  const expectsError = !errnos.includes('success');
+  for (const [param, value] of Object.entries(step.args ?? {})) {
+    const at = `${ptr}/args/${param}`;
+    const isHandle = param === 'graph' || param === 'ctx' || (param === 'tensor' && TENSOR_HANDLE_FUNCTIONS.has(step.call));
+    if (isHandle) {
+      if (!isBufferRef(value as Value, '$') && !expectsTrap) unsupported(`${param} ${JSON.stringify(value)} is not a handle the guest was given: the canonical ABI traps on it (the component cases expect that trap)`, at);
+    } else if (POINTERS.has(param) || param === 'tensor') {
+      if (!isBufferRef(value as Value, '@')) unsupported(`${param} ${JSON.stringify(value)} is pointer-level: the canonical ABI lowers lists and strings itself`, at);
+      if (param === 'name' && !buffers.utf8(String(value).slice(1))) {
+        unsupported('the name is not UTF-8: a WIT string must be, and the canonical ABI traps on one that is not (wasmtime does; jco replaces the bad bytes)', at);
+      }
+    } else if (LENGTHS[param]) {
+      const { ptr: of, unit } = LENGTHS[param] as { ptr: string; unit: number };
+      const buffer = /^@([A-Za-z_][A-Za-z0-9_]*)$/.exec(String(step.args?.[of] ?? ''))?.[1];
+      const size = buffer === undefined ? undefined : buffers.size(buffer);
+      if (typeof value !== 'number' || size === undefined || value * unit > size) unsupported(`${param} ${JSON.stringify(value)} reaches past its buffer: the canonical ABI traps reading it`, at);
+    } else if (param === 'encoding' || param === 'target' || param === 'type') {
+      const count = param === 'encoding' ? dialect.encodings.length : param === 'target' ? dialect.targets.length : dialect.tensorTypes.length;
+      if (typeof value === 'number' && value >= count && !expectsTrap) unsupported(`${param} ${value} is not a value of the WIT enum (${count} cases): the canonical ABI traps on it`, at);
+      if (typeof value === 'string' && /^[0-9$@%]/.test(value)) unsupported(`${param} ${JSON.stringify(value)} is computed: a WIT enum must be one of its cases`, at);
+    }
+  }
+  if (expectsTrap) return;
+  if (expectsError && (step.call === 'set_input' || step.call === 'get_output')) {
+    const why =
+      dialect.witVersion === '0.2.0-rc-2024-10-28'
+        ? `rc-2024-10-28 has no ${step.call === 'set_input' ? 'set-input (compute takes the inputs and reports a bad one)' : 'get-output (compute returns the outputs)'}`
+        : `rc-2024-08-19's ${step.call === 'set_input' ? 'set-input' : 'get-output'} takes a name, so an index past the ${step.call === 'set_input' ? 'inputs' : 'outputs'} is an unknown name (not-found)`;
+    unsupported(`it expects ${errnos.join(' or ')} from ${step.call}: ${why}; the component cases check that error at its WIT call`, `${ptr}/expect/errno`);
+  }
+  if (step.call === 'get_output' && expect?.result !== undefined && expect.result === 'unchanged') {
+    unsupported('it expects get_output to leave its result untouched: tensor.data() always returns the whole tensor', `${ptr}/expect/result`);
+  }
+}
+
+/** A tensor step's raw fields: data_len, and a type inside the WIT enum, are WIT-level; the rest is pointer-level. */
+export function checkComponentTensor(step: TensorStep, dialect: Dialect, ptr: string): void {
+  for (const [key, value] of Object.entries(step.raw ?? {})) {
+    if (key === 'data_len') continue;
+    if (key === 'type' && typeof value === 'number' && value < dialect.tensorTypes.length) continue;
+    throw new DialectUnsupported(dialect.name, `raw ${key} ${JSON.stringify(value)} is pointer-level or outside the WIT enum: a WIT tensor is made by its constructor from lists the canonical ABI copies`, `${ptr}/raw/${key}`);
+  }
+}
