@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../harness/repo-paths.js';
 import { EXPECTATIONS_DIR, applyExpectations, loadExpectations, unmatchedExpectations } from './expectations.js';
 import { buildReport } from './report-io.js';
 import type { ExpectationFile } from './report-types.js';
@@ -49,6 +50,22 @@ describe('expectations', () => {
     expect(files).toContain('reference.json');
     for (const f of files) expect(loadExpectations(f.replace(/\.json$/, '')).runtime).toBe(f.replace(/\.json$/, ''));
     expect(loadExpectations('no-such-runtime')).toEqual({ runtime: 'no-such-runtime', expectations: [] });
+  });
+
+  it('wasmtime\'s component expectations are read from its source, each naming a committed case of a dialect it runs in', () => {
+    const wasmtime = loadExpectations('wasmtime');
+    const cases = new Map<string, string[] | undefined>();
+    for (const f of readdirSync(join(REPO_ROOT, 'suites', 'component'))) {
+      const file = JSON.parse(readFileSync(join(REPO_ROOT, 'suites', 'component', f), 'utf8')) as { cases: { id: string; requires?: { dialects?: string[] } }[] };
+      for (const c of file.cases) cases.set(c.id, c.requires?.dialects);
+    }
+    expect(wasmtime.expectations.length).toBeGreaterThan(10);
+    for (const e of wasmtime.expectations) {
+      expect(e.evidence, e.id).toBe('read-from-source');
+      expect(e.reason, e.id).toMatch(/read from wasmtime's source at e6b33de/);
+      expect(cases.has(e.id), e.id).toBe(true);
+      for (const d of e.dialects ?? []) expect(cases.get(e.id) ?? [d], `${e.id} ${d}`).toContain(d);
+    }
   });
 
   it('a bad expectation file names the file and the pointer', () => {

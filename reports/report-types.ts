@@ -113,6 +113,8 @@ export interface Report {
 export interface Expectation {
   id: string;
   reason: string;
+  /** how the failure is known: measured on a real binary (the default), or read from the runtime's source */
+  evidence?: 'measured' | 'read-from-source';
   issue?: string;
   dialects?: string[];
   statuses?: Status[];

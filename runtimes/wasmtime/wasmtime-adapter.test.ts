@@ -39,10 +39,22 @@ describe('wasmtime command', () => {
   ])('a preload it cannot express (%j) is UNSUPPORTED', (preload, reason) => {
     expect(wt.cannotRun({ ...SAMPLE_JOB, preloads: [preload as never] })).toMatch(reason);
   });
-  it('provides the six spec functions only, in the witx dialect (and witx-2020 for wasmtime 13–14)', async () => {
+  it('provides the six spec functions in the witx dialect (and witx-2020 for wasmtime 13–14), the WIT calls under the component dialects', async () => {
     const caps = await wt.capabilities();
-    expect(caps).toMatchObject({ dialects: ['witx', 'witx-2020'], preload: 'encoding-dir', missingImports: 'refuse' });
+    expect(caps).toMatchObject({ dialects: ['witx', 'witx-2020', 'wit-2024-10-28', 'wit-2024-08-19'], preload: 'encoding-dir', missingImports: 'refuse' });
     expect(caps.functions).toHaveLength(6);
+    expect((await new WasmtimeAdapter('wit-2024-10-28').capabilities()).functions).toContain('compute_named');
+    // a component runs with the same command: wasmtime tells a component from a core module itself
+    const plan = new WasmtimeAdapter('wit-2024-10-28').command({ ...SAMPLE_JOB, wasm: '/h/guests/driver/wit-2024-10-28.wasm' }, CTX);
+    expect(plan.ok && plan.command.args.slice(0, 3)).toEqual(['run', '-S', 'nn']);
+  });
+  it.each([
+    ['unknown handle index 7', 'canonical ABI: unknown handle index 7'],
+    ['resource not present', 'canonical ABI: resource not present'],
+    ['resource is of another type', 'canonical ABI: resource is of another type'],
+  ])('a component\'s "%s" (exit 1) is the component model\'s trap', (cause, trap) => {
+    const stderr = `Error: failed to run main module \`wit-2024-10-28.wasm\`\n\nCaused by:\n    0: ${cause}`;
+    expect(interpretWasmtime(run({ exitCode: 1, stderr }))).toMatchObject({ trap });
   });
 });
 

@@ -9,9 +9,16 @@
  * - `--dir HOST::GUEST`, `--env K=V` (src/common.rs `parse_dirs`, `parse_env_var`).
  * A trap prints `Error: ...` with `wasm trap: REASON` and a wasm backtrace on stderr, and exits
  * 134 on Unix (run.rs: `EXIT_SIGNALED_SIGABRT`; crates/environ/src/trap_encoding.rs).
+ * Components (the wit-2024-10-28 dialect: wasmtime >= 35; wit-2024-08-19: 25-34) run with the
+ * same `run -S nn` (crates/wasi-nn/src/wit.rs). A handle the guest does not hold is an error out
+ * of the canonical ABI or of the host's ResourceTable, not a wasm trap: `unknown handle index N`
+ * (crates/wasmtime/src/runtime/vm/component/handle_table.rs) or `resource not present` /
+ * `resource is of another type` (runtime/component/resource_table.rs), exit 1; both are the
+ * component model's trap, reported as TRAP. Read from wasmtime's source at e6b33de (2026-08-21),
+ * not yet measured: no wasmtime binary can be built here.
  */
 import { basename, join } from 'node:path';
-import type { DialectName } from '../../reference-host/abi/dialects.js';
+import { DIALECTS, type DialectName } from '../../reference-host/abi/dialects.js';
 import type { Encoding } from '../../reference-host/core/types.js';
 import type { RunOutcome } from '../../harness/judge.js';
 import { SPEC_FUNCTIONS, type Capabilities, type GuestJob } from '../adapter.js';
@@ -36,7 +43,12 @@ const TRAP_LINE = /wasm trap: (.*)$/m;
 /** first frame of `error while executing at wasm backtrace:`: `  0:   0x1a2 - module!func` */
 const FIRST_FRAME = /^\s*0:\s+(?:0x[0-9a-f]+ - )?[^!\n]*!(.+)$/m;
 
+/** The canonical ABI's or the resource table's refusal of a handle: a trap in the component model. */
+const RESOURCE_TRAP = /(unknown handle index \d+|resource not present|resource is of another type|resource has children)/;
+
 export function interpretWasmtime(r: SpawnResult): RunOutcome {
+  const resource = r.exitCode !== 0 && r.exitCode !== null ? RESOURCE_TRAP.exec(r.stderr) : null;
+  if (resource) return baseOutcome(r, { trap: `canonical ABI: ${resource[1]}` });
   const trap = r.exitCode === 134 ? TRAP_LINE.exec(r.stderr) : null;
   if (trap) {
     const fn = FIRST_FRAME.exec(r.stderr)?.[1]?.trim();
@@ -56,13 +68,14 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
 
   async capabilities(): Promise<Capabilities> {
     return {
-      // witx-2020: wasmtime 13–14 read the old tensor types (u8 = 2) with today's errno 0..8 (ABI reference §2.3, §2.4)
-      dialects: ['witx', 'witx-2020'],
+      // witx-2020: wasmtime 13–14 read the old tensor types (u8 = 2) with today's errno 0..8 (ABI reference §2.3, §2.4);
+      // the component dialects: the WIT interface, wasmtime >= 35 (rc-2024-10-28) and 25–34 (rc-2024-08-19)
+      dialects: ['witx', 'witx-2020', 'wit-2024-10-28', 'wit-2024-08-19'],
       // the backends in crates/wasi-nn/src/backend (winml is Windows-only)
       encodings: encodingsFromEnv('WASI_NN_WASMTIME_ENCODINGS', ['openvino', 'onnx', 'pytorch']),
       targets: ['cpu', 'gpu', 'tpu'],
       preload: 'encoding-dir',
-      functions: SPEC_FUNCTIONS,
+      functions: DIALECTS[this.dialect].layout === 'component' ? DIALECTS[this.dialect].functions : SPEC_FUNCTIONS,
       missingImports: 'refuse',
     };
   }
