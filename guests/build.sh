@@ -61,6 +61,7 @@ GUESTS=(
   "guests/driver/wit-2024-10-28.wasm guests/driver/driver.c -DNN_DIALECT=\"wit-2024-10-28\" -DNN_COMPONENT -DNN_WIT_VERSION=\"0.2.0-rc-2024-10-28\""
   "guests/driver/wit-2024-08-19.wasm guests/driver/driver.c -DNN_DIALECT=\"wit-2024-08-19\" -DNN_COMPONENT -DNN_WIT_VERSION=\"0.2.0-rc-2024-08-19\" -DNN_WIT_SET_INPUT"
   "guests/examples/wit-any.wasm guests/examples/wit-any.c -DNN_WIT_VERSION=\"0.2.0-rc-2024-10-28\""
+  "guests/examples/wit-bench.wasm guests/examples/wit-bench.c -DNN_WIT_VERSION=\"0.2.0-rc-2024-10-28\""
 )
 
 # Components: a build whose flags name -DNN_WIT_VERSION is a core module made into a component

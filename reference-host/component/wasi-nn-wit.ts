@@ -138,7 +138,7 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
     readonly tensor: Tensor;
     constructor(dimensions: Uint32Array | readonly number[], ty: (typeof WIT_TENSOR_TYPES)[number], data: Uint8Array) {
       // private copies: jco's lists are views the guest could not change, but engines keep tensors
-      this.tensor = { type: TENSOR_TYPE_OF[ty], dims: Array.from(dimensions), data: Uint8Array.from(data) };
+      this.tensor = { type: TENSOR_TYPE_OF[ty], dims: Array.from(dimensions), data: new Uint8Array(data) };
       tensors.add(this);
     }
     static of(t: Tensor): WitTensor {
@@ -151,7 +151,7 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
       return WIT_TYPE_OF[tensors.check(this).tensor.type];
     }
     data(): Uint8Array {
-      return Uint8Array.from(tensors.check(this).tensor.data);
+      return tensors.check(this).tensor.data.slice();
     }
     [Symbol.dispose](): void {
       tensors.remove(this);
@@ -309,7 +309,7 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
         if (builders.length > host.limits.maxBuilders) throw new NnError('too_large', `${builders.length} builders, more than ${host.limits.maxBuilders} (--nn-max-builders)`);
         const total = builders.reduce((n, b) => n + b.byteLength, 0);
         if (total > host.limits.maxModelBytes) throw new NnError('too_large', `${total} bytes of builders, more than ${host.limits.maxModelBytes} (--nn-max-model-bytes)`);
-        return new Graph(host.load(builders.map((b) => Uint8Array.from(b)), ENCODING_OF[encoding] as Encoding, target));
+        return new Graph(host.load(builders.map((b) => new Uint8Array(b)), ENCODING_OF[encoding] as Encoding, target));
       });
     },
     loadByName(name: string): Graph {
