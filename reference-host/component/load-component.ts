@@ -46,8 +46,12 @@ interface CacheMeta {
   files: string[];
 }
 
-/** Interface packages a component may import: the WASI 0.2 ones preview2-shim serves, and wasi:nn. */
-const SERVED_PACKAGES = ['wasi:nn', 'wasi:cli', 'wasi:io', 'wasi:clocks', 'wasi:filesystem', 'wasi:random', 'wasi:sockets'];
+/**
+ * Interface packages a component may import: the WASI 0.2 ones preview2-shim serves, and
+ * wasi:nn. wasi:sockets and wasi:http are linked with the network denied (run-component.ts), so a
+ * component built by a toolchain that always imports them (componentize-js) still runs.
+ */
+const SERVED_PACKAGES = ['wasi:nn', 'wasi:cli', 'wasi:io', 'wasi:clocks', 'wasi:filesystem', 'wasi:random', 'wasi:sockets', 'wasi:http'];
 
 const require = createRequire(import.meta.url);
 function transpilerVersion(): string {

@@ -63,7 +63,7 @@ describe('wasi-nn-host run COMPONENT', () => {
   it.each([
     ['(component)', /: it is not a WASI command: it exports no wasi:cli\/run@0\.2\.x \(exports: none\)$/],
     ['(component (import "wasi:nn/graph@0.2.0-rc-2024-06-25" (instance)))', /: it imports wasi:nn@0\.2\.0-rc-2024-06-25; this host serves wasi:nn@0\.2\.0-rc-2024-10-28 and @0\.2\.0-rc-2024-08-19$/],
-    ['(component (import "wasi:http/types@0.2.3" (instance)))', /: it imports wasi:http\/types@0\.2\.3, which this host does not serve/],
+    ['(component (import "wasi:keyvalue/store@0.2.0-draft" (instance)))', /: it imports wasi:keyvalue\/store@0\.2\.0-draft, which this host does not serve/],
     ['garbage', /: not a valid component: /],
   ])('refuses %s with one line and exit 2', async (wat, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-bad-component-'));
