@@ -261,6 +261,7 @@ async function runGuestCommand(cmd: RunCommand): Promise<number> {
         ? {
             onDialect: (choice) => say(`${formatDialectTrace(choice)}\n`),
             onNnCall: (t) => say(`wasi-nn: ${t.fn} → ${t.errno}${t.message ? `: ${t.message}` : ''}\n`),
+            onWitCall: (t) => say(`wasi-nn: ${t.fn} → ${t.error ?? 'ok'}${t.message ? `: ${t.message}` : ''}\n`),
             onGraph: (handle, info) => say(`${formatGraphTrace(handle, info)}\n`),
           }
         : {}),

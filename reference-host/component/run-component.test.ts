@@ -30,6 +30,14 @@ describe('wasi-nn-host run COMPONENT', () => {
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(`Y: ${affine([1, 2, 3, 4])}`);
+    const traced = await host(['run', '--nn-trace', '--dir', 'fixtures::/m', WIT_ANY, 'onnx', '/m/onnx/affine_relu.onnx', '1', '2', '3', '4']);
+    expect(traced.stderr.split('\n')).toEqual([
+      'wasi-nn: dialect wit-2024-10-28 (from the component\'s imports: wasi:nn@0.2.0-rc-2024-10-28)',
+      'wasi-nn: graph 0: onnx on cpu',
+      'wasi-nn: load → ok',
+      'wasi-nn: init-execution-context → ok',
+      'wasi-nn: compute → ok',
+    ]);
     const ir = await host(['run', '--dir', 'fixtures::/m', WIT_ANY, 'openvino', '/m/openvino/affine_relu.xml+/m/openvino/affine_relu.bin', '0.5', '-1', '2', '0']);
     expect(ir.stdout).toBe(`Y: ${affine([0.5, -1, 2, 0])}`);
   });
