@@ -14,17 +14,10 @@
  */
 import type { Dialect } from '../reference-host/abi/dialects.js';
 import type { CallStep, TensorStep, Value } from './case-types.js';
-import { DialectUnsupported } from './compile.js';
+import { DialectUnsupported, LENGTH_OF as LENGTHS } from './compile.js';
 
 /** Parameters that are guest pointers, whatever the function. */
 const POINTERS = new Set(['builders', 'name', 'config', 'out', 'result', 'dims', 'data', 'inputs']);
-const LENGTHS: Record<string, { ptr: string; unit: number }> = {
-  builders_len: { ptr: 'builders', unit: 8 },
-  name_len: { ptr: 'name', unit: 1 },
-  dims_len: { ptr: 'dims', unit: 4 },
-  data_len: { ptr: 'data', unit: 1 },
-  inputs_len: { ptr: 'inputs', unit: 12 },
-};
 /** Functions whose `tensor` is a tensor resource handle (set_input's is a pointer to a witx tensor struct). */
 const TENSOR_HANDLE_FUNCTIONS = new Set(['tensor_dimensions', 'tensor_type', 'tensor_data', 'set_input_named', 'drop_tensor']);
 

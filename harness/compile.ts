@@ -106,7 +106,7 @@ export const PARAMS: Record<NnFunction, readonly string[]> = {
 
 
 /** A length parameter defaults from the buffer its pointer parameter names. */
-const LENGTH_OF: Record<string, { ptr: string; unit: number }> = {
+export const LENGTH_OF: Readonly<Record<string, { ptr: string; unit: number }>> = {
   builders_len: { ptr: 'builders', unit: 8 },
   name_len: { ptr: 'name', unit: 1 },
   config_len: { ptr: 'config', unit: 1 },

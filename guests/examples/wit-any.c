@@ -15,43 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NN(iface, n) __attribute__((import_module("wasi:nn/" iface "@" NN_WIT_VERSION), import_name(n)))
-NN("graph", "load") void nn_load(uint32_t builders, uint32_t count, uint32_t encoding, uint32_t target, uint32_t ret);
-NN("graph", "[method]graph.init-execution-context") void nn_init(uint32_t graph, uint32_t ret);
-NN("tensor", "[constructor]tensor") uint32_t nn_tensor(uint32_t dims, uint32_t ndims, uint32_t type, uint32_t data, uint32_t len);
-NN("tensor", "[method]tensor.ty") uint32_t nn_tensor_ty(uint32_t tensor);
-NN("tensor", "[method]tensor.data") void nn_tensor_data(uint32_t tensor, uint32_t ret);
-NN("inference", "[method]graph-execution-context.compute") void nn_compute(uint32_t ctx, uint32_t inputs, uint32_t count, uint32_t ret);
-NN("errors", "[method]error.code") uint32_t nn_error_code(uint32_t error);
-NN("errors", "[method]error.data") void nn_error_data(uint32_t error, uint32_t ret);
-
-/* The module is linked without crt1 (guests/build.sh: -nostartfiles -Wl,--no-entry) and exports
- * its own _start: lld wraps every export of a *command* module in the C constructors and
- * destructors, so each time the host called cabi_realloc (to return a list or string) the C
- * exit-time cleanup would run, which seeks open input files back and lost the script's place. */
-void __wasm_call_ctors(void);
-int __main_void(void);
-__attribute__((export_name("_start"))) void wit_start(void) {
-  __wasm_call_ctors();
-  exit(__main_void());
-}
-
-/* The host allocates the lists and strings it returns with this. */
-__attribute__((export_name("cabi_realloc"))) void *cabi_realloc(void *ptr, size_t old, size_t align, size_t size) {
-  (void)old;
-  if (size == 0) return (void *)align;
-  void *p = realloc(ptr, size);
-  if (!p) abort();
-  return p;
-}
+#include "wit-app.h"
 
 static const char *ENCODINGS[] = {"openvino", "onnx", "tensorflow", "pytorch", "tensorflowlite", "ggml", "autodetect"};
 static const char *ERRORS[] = {"invalid-argument", "invalid-encoding", "timeout", "runtime-error", "unsupported-operation", "too-large", "not-found", "security", "unknown"};
-enum { FP32 = 1 };
-
-struct list { uint32_t ptr, len; };
-struct result { uint32_t disc; struct list val; }; /* disc @0, payload @4 */
-struct named { struct list name; uint32_t tensor; };
 
 static int failed(const char *fn, const struct result *r) {
   if ((r->disc & 0xff) == 0) return 0;
@@ -60,20 +27,6 @@ static int failed(const char *fn, const struct result *r) {
   nn_error_data(r->val.ptr, (uint32_t)(uintptr_t)&msg);
   printf("%s: %s: %.*s\n", fn, code < 9 ? ERRORS[code] : "?", (int)msg.len, (const char *)(uintptr_t)msg.ptr);
   return 1;
-}
-
-static uint8_t *read_file(const char *path, uint32_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, len = 0;
-  uint8_t *buf = malloc(cap);
-  for (size_t n; buf && (n = fread(buf + len, 1, cap - len, f)) > 0;) {
-    len += n;
-    if (len == cap) buf = realloc(buf, cap *= 2);
-  }
-  fclose(f);
-  *size = (uint32_t)len;
-  return buf;
 }
 
 int main(int argc, char **argv) {

@@ -15,53 +15,12 @@
 #include <string.h>
 #include <time.h>
 
-#define NN(iface, n) __attribute__((import_module("wasi:nn/" iface "@" NN_WIT_VERSION), import_name(n)))
-NN("graph", "load") void nn_load(uint32_t builders, uint32_t count, uint32_t encoding, uint32_t target, uint32_t ret);
-NN("graph", "[method]graph.init-execution-context") void nn_init(uint32_t graph, uint32_t ret);
-NN("tensor", "[constructor]tensor") uint32_t nn_tensor(uint32_t dims, uint32_t ndims, uint32_t type, uint32_t data, uint32_t len);
-NN("tensor", "[method]tensor.data") void nn_tensor_data(uint32_t tensor, uint32_t ret);
-NN("tensor", "[resource-drop]tensor") void nn_tensor_drop(uint32_t tensor);
-NN("inference", "[method]graph-execution-context.compute") void nn_compute(uint32_t ctx, uint32_t inputs, uint32_t count, uint32_t ret);
-
-/* Linked without crt1, exporting its own _start (see wit-any.c): lld wraps a command module's
- * exports in the C constructors and destructors, which cabi_realloc must not run. */
-void __wasm_call_ctors(void);
-int __main_void(void);
-__attribute__((export_name("_start"))) void bench_start(void) {
-  __wasm_call_ctors();
-  exit(__main_void());
-}
-
-__attribute__((export_name("cabi_realloc"))) void *cabi_realloc(void *ptr, size_t old, size_t align, size_t size) {
-  (void)old;
-  if (size == 0) return (void *)align;
-  void *p = realloc(ptr, size);
-  if (!p) abort();
-  return p;
-}
-
-struct list { uint32_t ptr, len; };
-struct result { uint32_t disc; struct list val; };
-struct named { struct list name; uint32_t tensor; };
+#include "wit-app.h"
 
 static uint64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint8_t *read_file(const char *path, uint32_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, len = 0;
-  uint8_t *buf = malloc(cap);
-  for (size_t n; buf && (n = fread(buf + len, 1, cap - len, f)) > 0;) {
-    len += n;
-    if (len == cap) buf = realloc(buf, cap *= 2);
-  }
-  fclose(f);
-  *size = (uint32_t)len;
-  return buf;
 }
 
 int main(int argc, char **argv) {

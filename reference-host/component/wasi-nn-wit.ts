@@ -93,6 +93,15 @@ class LiveSet<T extends object> {
   }
 }
 
+/** A tensor's index by the model's name for it, else by a decimal index ("0", no sign or leading zero), else not-found. */
+function indexOfName(kind: 'input' | 'output', names: readonly string[] | undefined, name: string): number {
+  const byName = names?.indexOf(name) ?? -1;
+  if (byName >= 0) return byName;
+  if (/^(0|[1-9][0-9]{0,8})$/.test(name)) return Number(name);
+  const known = names && names.length > 0 ? `the model's ${kind}s are ${names.map((n) => JSON.stringify(n)).join(', ')}` : `this engine names its ${kind}s by index only`;
+  throw new NnError('not_found', `no ${kind} named ${JSON.stringify(name)}: ${known} (a decimal index also works)`);
+}
+
 /** Outputs are probed by index up to this many when the engine does not say how many it has. */
 const MAX_PROBED_OUTPUTS = 4096;
 
@@ -183,21 +192,11 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
     }
 
     private inputIndex(name: string): number {
-      const names = host.inputNames(this.handle);
-      const byName = names?.indexOf(name) ?? -1;
-      if (byName >= 0) return byName;
-      if (/^(0|[1-9][0-9]{0,8})$/.test(name)) return Number(name);
-      const known = names && names.length > 0 ? `the model's inputs are ${names.map((n) => JSON.stringify(n)).join(', ')}` : 'this engine names its inputs by index only';
-      throw new NnError('not_found', `no input named ${JSON.stringify(name)}: ${known} (a decimal index also works)`);
+      return indexOfName('input', host.inputNames(this.handle), name);
     }
 
     private outputIndex(name: string): number {
-      const names = host.outputNames(this.handle);
-      const byName = names?.indexOf(name) ?? -1;
-      if (byName >= 0) return byName;
-      if (/^(0|[1-9][0-9]{0,8})$/.test(name)) return Number(name);
-      const known = names && names.length > 0 ? `the model's outputs are ${names.map((n) => JSON.stringify(n)).join(', ')}` : 'this engine names its outputs by index only';
-      throw new NnError('not_found', `no output named ${JSON.stringify(name)}: ${known} (a decimal index also works)`);
+      return indexOfName('output', host.outputNames(this.handle), name);
     }
 
     private setNamedInput(name: string, tensor: WitTensor): void {
