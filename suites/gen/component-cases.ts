@@ -292,6 +292,13 @@ function handleCases(): Case[] {
       steps: [...model(), { call: 'drop_context', args: { ctx: '$c' } }, { call: 'compute', args: { ctx: '$c' }, expect: { trap: true } }],
     },
     {
+      id: 'component.handles.foreign',
+      title: 'a tensor\'s handle passed where a graph is expected traps (the number is no live graph here)',
+      spec: `${OWN}; the canonical ABI types every handle: wasmtime's one ResourceTable answers "resource is of another type". jco keeps a table per resource type, so the reference host traps only when the number is not a live graph: the case uses a tensor numbered past every graph`,
+      requires: requires(BOTH),
+      steps: [...model(), ...tensor('t'), ...tensor('u'), ...tensor('v'), { call: 'init_execution_context', args: { graph: '$v_h' }, result: 'c2', expect: { trap: true } }],
+    },
+    {
       id: 'component.handles.never_issued',
       title: 'a graph handle never issued traps',
       spec: OWN,
