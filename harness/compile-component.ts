@@ -27,6 +27,8 @@ export interface ComponentBuffers {
   size(name: string): number | undefined;
   /** false for a buffer whose bytes are known and not UTF-8 */
   utf8(name: string): boolean;
+  /** the ctx values (as written in the case) that an earlier step computed on; this call adds its own */
+  computed: Set<string>;
 }
 
 export function checkComponentCall(step: CallStep, dialect: Dialect, ptr: string, buffers: ComponentBuffers): void {
@@ -59,6 +61,11 @@ export function checkComponentCall(step: CallStep, dialect: Dialect, ptr: string
     }
   }
   if (expectsTrap) return;
+  const ctx = String(step.args?.ctx ?? '');
+  if (step.call === 'compute' || step.call === 'compute_named') buffers.computed.add(ctx);
+  if (step.call === 'get_output' && dialect.witVersion === '0.2.0-rc-2024-10-28' && !buffers.computed.has(ctx)) {
+    unsupported('it reads an output before any compute on the context: rc-2024-10-28 returns the outputs from compute, there is nothing to ask before it', `${ptr}/call`);
+  }
   if (step.call === 'get_output' && errnos.includes('too_large')) {
     unsupported('it expects too_large from get_output into a small buffer: WIT has no caller buffer, tensor.data() returns the whole tensor', `${ptr}/expect/errno`);
   }

@@ -233,6 +233,8 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
   const structs = new Set<string>();
   /** bytes buffers whose content is not UTF-8 (a component's string must be) */
   const notUtf8 = new Set<string>();
+  /** contexts an earlier step computed on (rc-2024-10-28 has outputs only after a compute) */
+  const computed = new Set<string>();
   const trapAt = c.steps.findIndex((s) => isCall(s) && s.expect?.trap === true);
   if (trapAt >= 0 && trapAt !== c.steps.length - 1) throw new CompileError('only the last step of a case may expect a trap', `/steps/${trapAt}/expect/trap`);
   for (const p of c.preload ?? []) {
@@ -245,7 +247,7 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
     const ptr = `/steps/${index}`;
     w.step = index;
     if (isCall(step)) {
-      compileCall(step, index, ptr, w, dialect, options, checks, notUtf8);
+      compileCall(step, index, ptr, w, dialect, options, checks, notUtf8, computed);
     } else if ('poke' in step) {
       if (dialect.layout === 'component' && structs.has(step.poke)) {
         throw new DialectUnsupported(dialect.name, `it pokes the ${step.poke} struct: the component driver reads it to make WIT values, so the host never sees the poked bytes`, `${ptr}/poke`);
@@ -363,6 +365,7 @@ function compileCall(
   options: CompileOptions,
   checks: Check[],
   notUtf8: ReadonlySet<string>,
+  computed: Set<string>,
 ): void {
   const args = step.args ?? {};
   const params = PARAMS[step.call];
@@ -372,7 +375,7 @@ function compileCall(
   if (!dialect.functions.includes(step.call)) {
     throw new DialectUnsupported(dialect.name, `it calls ${step.call}, which the ${dialect.name} driver does not import (it has ${dialect.functions.join(', ')})`, `${ptr}/call`);
   }
-  if (dialect.layout === 'component') checkComponentCall(step, dialect, ptr, { size: (name) => w.buffers.get(name)?.size, utf8: (name) => !notUtf8.has(name) });
+  if (dialect.layout === 'component') checkComponentCall(step, dialect, ptr, { size: (name) => w.buffers.get(name)?.size, utf8: (name) => !notUtf8.has(name), computed });
   const legacy = dialect.layout === 'legacy';
   const legacyGetOutput = legacy && step.call === 'get_output';
   const expect = step.expect ?? { errno: 'success' as const };

@@ -123,7 +123,7 @@ describe('wasi-nn-host run', () => {
     [['run', 'no-such.wasm'], 'wasi-nn-host: no such file: no-such.wasm'],
     [['run', '--frobnicate', BASICS], 'wasi-nn-host: unknown option --frobnicate'],
     [['run', '--dir', '/no/such/dir', BASICS], 'wasi-nn-host: --dir /no/such/dir: /no/such/dir is not a directory'],
-    [['run', '--nn-preload', 'm:onnx:cpu:/no/such.onnx', BASICS], 'wasi-nn-host: --nn-preload m: no such file /no/such.onnx'],
+    [['run', '--nn-preload-strict', '--nn-preload', 'm:onnx:cpu:/no/such.onnx', BASICS], 'wasi-nn-host: --nn-preload m: no such file /no/such.onnx'],
     [['run', '--nn-dialect', 'wasmtime', BASICS], 'wasi-nn-host: --nn-dialect wasmtime: expected one of witx, wasmedge, wamr, wamr-2.1, witx-2020, wamr-legacy, wit-2024-10-28, wit-2024-08-19'],
     [['run', 'package.json'], /^wasi-nn-host: package.json is not a valid WebAssembly module/],
     [['frobnicate'], /^wasi-nn-host: unknown command frobnicate\nusage:/],
@@ -133,6 +133,17 @@ describe('wasi-nn-host run', () => {
     if (typeof message === 'string') expect(r.stderr).toBe(message);
     else expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('wasi-nn-host run: a preload whose file is missing', () => {
+  it('starts anyway, as WasmEdge does, with a warning; load_by_name of it is model_not_found (103 in the wasmedge dialect)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-nn-missing-preload-'));
+    writeFileSync(join(dir, 'steps.txt'), ['alloc n 1', 'hex n 0 6d', 'alloc g 4 170', 'call load_by_name @n 1 @g'].join('\n') + '\n');
+    const r = await host(['run', '--nn-dialect', 'wasmedge', '--nn-preload', 'm:ggml:cpu:/no/such.gguf', '--dir', `${dir}::/c`, join(REPO_ROOT, 'guests', 'driver', 'wasmedge.wasm'), '/c/steps.txt']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('wasi-nn-host: warning: --nn-preload m: no such file /no/such.gguf; load_by_name("m") will answer model_not_found (--nn-preload-strict refuses to start)');
+    expect(r.stdout).toMatch(/"fn":"load_by_name","args":\[\d+,1,\d+\],"errno":103\}/);
   });
 });
 

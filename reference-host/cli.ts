@@ -20,7 +20,7 @@ import { ReferenceHost } from './reference-host.js';
 import type { NnLimits } from './core/limits.js';
 import { GuestLoadError, formatTrap } from './wasi/run-guest.js';
 
-export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] [--nn-max-graphs N] [--nn-max-contexts N] [--nn-max-builders N] [--nn-max-model-bytes N] [--nn-max-total-model-bytes N] [--nn-max-heap-mb N] GUEST.wasm [ARGS...]
+export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-preload-strict] [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] [--nn-max-graphs N] [--nn-max-contexts N] [--nn-max-builders N] [--nn-max-model-bytes N] [--nn-max-total-model-bytes N] [--nn-max-heap-mb N] GUEST.wasm [ARGS...]
        wasi-nn-host doctor [--json]
 
 What a guest can reach: only the folders given with --dir (symlinks inside them are resolved on
@@ -46,6 +46,10 @@ export interface RunCommand {
   limits: Partial<NnLimits>;
   /** the V8 heap the guest's run may use, MiB (--nn-max-heap-mb) */
   maxHeapMb: number;
+  /** --nn-preload-strict: a preload naming a missing file is a usage error, not a warning */
+  preloadStrict: boolean;
+  /** printed on stderr before the guest starts (a preload whose file is missing, as WasmEdge starts anyway) */
+  warnings: string[];
 }
 
 /** The default V8 old-generation limit of a guest run (Node's own default on a 64-bit machine with enough memory). */
@@ -76,7 +80,7 @@ export function formatGraphTrace(handle: number, info: GraphInfo): string {
 
 /** Parses the arguments after `run`. Options stop at the first non-option (the guest). */
 export function parseRunArgs(argv: readonly string[]): RunCommand {
-  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: undefined, trace: false, targetPolicy: 'strict', limits: {}, maxHeapMb: DEFAULT_MAX_HEAP_MB };
+  const cmd: RunCommand = { wasm: '', args: [], preopens: {}, env: {}, preloads: [], dialect: undefined, trace: false, targetPolicy: 'strict', limits: {}, maxHeapMb: DEFAULT_MAX_HEAP_MB, preloadStrict: false, warnings: [] };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
@@ -117,8 +121,6 @@ export function parseRunArgs(argv: readonly string[]): RunCommand {
         } catch (e) {
           throw new UsageError((e as Error).message);
         }
-        const missing = spec.paths.find((p) => !existsSync(p));
-        if (missing) throw new UsageError(`--nn-preload ${spec.name}: no such file ${missing}`);
         if (cmd.preloads.some((p) => p.name === spec.name)) throw new UsageError(`--nn-preload: the name ${spec.name} is given twice`);
         cmd.preloads.push(spec);
         break;
@@ -131,6 +133,9 @@ export function parseRunArgs(argv: readonly string[]): RunCommand {
       }
       case '--nn-trace':
         cmd.trace = true;
+        break;
+      case '--nn-preload-strict':
+        cmd.preloadStrict = true;
         break;
       case '--target-policy': {
         const p = value(flag, inline);
@@ -159,6 +164,14 @@ export function parseRunArgs(argv: readonly string[]): RunCommand {
       default:
         throw new UsageError(`unknown option ${arg}`);
     }
+  }
+  // WasmEdge starts with a preload whose file is missing and answers load_by_name of it with
+  // model-not-found; --nn-preload-strict refuses it at start-up instead
+  for (const spec of cmd.preloads) {
+    const missing = spec.paths.find((p) => !existsSync(p));
+    if (missing === undefined) continue;
+    if (cmd.preloadStrict) throw new UsageError(`--nn-preload ${spec.name}: no such file ${missing}`);
+    cmd.warnings.push(`--nn-preload ${spec.name}: no such file ${missing}; load_by_name(${JSON.stringify(spec.name)}) will answer model_not_found (--nn-preload-strict refuses to start)`);
   }
   const wasm = argv[i];
   if (wasm === undefined) throw new UsageError('no guest .wasm given');
@@ -249,6 +262,7 @@ async function runIsolated(cmd: RunCommand): Promise<number> {
 
 /** In the worker: run the guest, then end the thread with its exit status. */
 async function runGuestCommand(cmd: RunCommand): Promise<number> {
+  for (const w of cmd.warnings) say(`wasi-nn-host: warning: ${w}\n`);
   const host = new ReferenceHost({ ...(cmd.dialect ? { dialect: cmd.dialect } : {}), preloads: cmd.preloads, targetPolicy: cmd.targetPolicy, limits: cmd.limits });
   try {
     const result = await host.run({

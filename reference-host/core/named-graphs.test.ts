@@ -55,6 +55,12 @@ describe('NamedGraphRegistry', () => {
     expect(loads).toBe(0);
   });
 
+  it('answers model_not_found (WasmEdge 103) for a registered name whose file cannot be read', () => {
+    const registry = new NamedGraphRegistry();
+    registry.register({ name: 'm', encoding: 'ggml', target: 'cpu', paths: ['/no/such/model.gguf'] });
+    expect(() => registry.resolve('m', () => fakeGraph())).toThrow(expect.objectContaining({ errno: 'model_not_found' }));
+  });
+
   it('refuses a name registered twice', () => {
     const registry = new NamedGraphRegistry();
     registry.register({ name: 'm', encoding: 'onnx', target: 'cpu', paths: ['a'] });

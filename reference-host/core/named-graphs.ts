@@ -66,7 +66,8 @@ export class NamedGraphRegistry {
     try {
       builders = spec.paths.map((p) => readFileSync(p));
     } catch (e) {
-      throw new NnError('not_found', `graph ${JSON.stringify(name)}: ${(e as Error).message}`);
+      // WasmEdge's answer for a preload whose file cannot be read (103 there; not_found where a dialect has no 103)
+      throw new NnError('model_not_found', `graph ${JSON.stringify(name)}: ${(e as Error).message}`);
     }
     const shared = { spec, graph: load(builders, spec.encoding, spec.target) };
     this.loaded.set(name, shared);

@@ -816,16 +816,15 @@ function item21(): CaseSpec[] {
     },
     {
       id: 'disagreements.21.config_paths_not_opened',
-      title: 'a config naming host files as mmproj and image is not followed',
-      spec: 'WasmEdge GGML metadata "mmproj" and "image" paths are opened by llama.cpp on the host, bypassing the WASI filesystem (WasmEdge #3417). Reference host: those keys are unknown to its engine and ignored; no host path from a guest is ever opened; the text is the golden.',
+      title: 'a config naming host files as mmproj and image is refused, naming the key; nothing is opened',
+      spec: 'WasmEdge GGML metadata "mmproj" and "image" paths are opened by llama.cpp on the host, bypassing the WASI filesystem (WasmEdge #3417). Reference host: every key the plugin reads is implemented or refused by name (reference-host/backends/ggml/ggml-config.ts), and these are refused: the context is not made (unsupported_operation); no host path from a guest is ever opened.',
       requires: { ...ggml, dialects: LLM_DIALECTS },
       preload: GGML_PRELOAD,
       steps: [
         { buffer: 'n', text: 'default' },
         { buffer: 'cfg', text: '{"mmproj": "/etc/passwd", "image": "/etc/hostname"}' },
         { call: 'load_by_name_with_config', args: { name: '@n', config: '@cfg' }, result: 'g', expect: { errno: 'success', result: 'written' } },
-        context(),
-        ...generates(PROMPT_WASI_NN, TEXT_WASI_NN),
+        { call: 'init_execution_context', args: { graph: '$g' }, result: 'c', expect: { errno: 'unsupported_operation', result: 'unchanged' } },
       ],
     },
   ];

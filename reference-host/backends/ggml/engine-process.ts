@@ -14,6 +14,7 @@ import {
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
+  type LlamaEmbeddingContext,
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
@@ -31,7 +32,11 @@ interface ContextState {
   sequence: LlamaContextSequence;
   config: GenerationConfig;
   prompt?: Token[];
+  /** the prompt's text, for embeddings */
+  promptText?: string;
   stream?: Stream;
+  /** made on the first embedding compute */
+  embedding?: LlamaEmbeddingContext;
 }
 
 let llamaPromise: Promise<Llama> | undefined;
@@ -79,6 +84,8 @@ async function step(state: ContextState, stream: Stream, prompt: readonly Token[
   const { nPredict } = state.config;
   if (nPredict >= 0 && stream.output.length >= nPredict) return 'end_of_sequence';
   if (prompt.length + stream.output.length >= state.context.contextSize) return 'context_full';
+  const reverse = state.config.reversePrompt;
+  if (reverse !== undefined && stream.output.length > 0 && state.model.detokenize(stream.output).endsWith(reverse)) return 'end_of_sequence';
   const next = await stream.iterator.next();
   if (next.done) return 'end_of_sequence';
   stream.output.push(next.value);
@@ -142,6 +149,7 @@ async function handle(req: EngineRequest): Promise<EngineResult> {
       if (!state) return { done: true };
       contexts.delete(req.ctx);
       await closeStream(state);
+      await state.embedding?.dispose();
       await state.context.dispose();
       const stillLoaded = [...graphs.values()].includes(state.model);
       if (!stillLoaded && ![...contexts.values()].some((c) => c.model === state.model)) await state.model.dispose();
@@ -157,7 +165,35 @@ async function handle(req: EngineRequest): Promise<EngineResult> {
       }
       await closeStream(state);
       state.prompt = tokens;
+      state.promptText = text;
       return { inputTokens: tokens.length };
+    }
+    case 'configure': {
+      // set_input index 1: WasmEdge re-reads the metadata; a new context size or thread count needs a new llama context
+      const state = contextOf(req.ctx);
+      const old = state.config;
+      state.config = req.config;
+      if ((req.config.ctxSize ?? state.model.trainContextSize) !== state.context.contextSize || req.config.threads !== old.threads) {
+        await closeStream(state);
+        const contextSize = req.config.ctxSize ?? state.model.trainContextSize;
+        let context: LlamaContext;
+        try {
+          context = await state.model.createContext({ contextSize, sequences: 1, threads: req.config.threads ?? 1 });
+        } catch (e) {
+          throw new NnError('runtime_error', `llama.cpp cannot make a context of ${contextSize} tokens: ${(e as Error).message}`);
+        }
+        await state.context.dispose();
+        state.context = context;
+        state.sequence = context.getSequence();
+      }
+      return { contextSize: state.context.contextSize };
+    }
+    case 'embed': {
+      const state = contextOf(req.ctx);
+      if (state.promptText === undefined) throw new NnError('invalid_argument', 'compute before set_input: there is no prompt');
+      state.embedding ??= await state.model.createEmbeddingContext({ contextSize: state.context.contextSize, threads: state.config.threads ?? 1 });
+      const { vector } = await state.embedding.getEmbeddingFor(state.promptText);
+      return { embedding: Float32Array.from(vector), inputTokens: state.prompt?.length ?? 0 };
     }
     case 'compute': {
       const state = contextOf(req.ctx);

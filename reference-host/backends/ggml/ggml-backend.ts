@@ -9,13 +9,25 @@ import type { Availability, Backend, BackendContext, BackendGraph } from '../bac
 import { NnError, type Target, type Tensor } from '../../core/types.js';
 import { sharedEngineClient, type EngineClient } from './engine-client.js';
 import { parseGgmlConfig } from './ggml-config.js';
-import type { EngineInfo, GenerationResult } from './protocol.js';
+import type { EngineInfo, GenerationConfig, GenerationResult } from './protocol.js';
 
 const ENGINE = 'node-llama-cpp';
 const GGUF_MAGIC = [0x47, 0x47, 0x55, 0x46];
 
 function u8(bytes: Uint8Array): Tensor {
   return { type: 'u8', dims: [bytes.byteLength], data: bytes };
+}
+
+/** The metadata JSON a guest passes at input 1: a UTF-8 JSON object. */
+function parseMetadataJson(bytes: Uint8Array): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    throw new NnError('invalid_argument', `ggml: the metadata at input 1 is not UTF-8 JSON: ${(e as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NnError('invalid_argument', 'ggml: the metadata at input 1 must be a JSON object');
+  return value as Record<string, unknown>;
 }
 
 /** WasmEdge's metadata JSON (output_generator.cpp spacing). */
@@ -29,7 +41,8 @@ function metadata(inputTokens: number, outputTokens: number, info: EngineInfo): 
 }
 
 class GgmlContext implements BackendContext {
-  private outputs: { text: Uint8Array; inputTokens: number; outputTokens: number } | undefined;
+  /** the last compute's output 0 (generated text, or the embedding under "embedding": true) */
+  private outputs: { text: Uint8Array; inputTokens: number; outputTokens: number; embedding?: Float32Array } | undefined;
   private single: { text: Uint8Array; inputTokens: number; outputTokens: number } | undefined;
   private inputTokens = 0;
   private disposed = false;
@@ -37,20 +50,31 @@ class GgmlContext implements BackendContext {
   constructor(
     private readonly graph: GgmlGraph,
     private readonly id: number,
-    readonly contextSize: number,
+    public contextSize: number,
+    /** what it generates with: the graph's config, then whatever set_input index 1 changed */
+    private config: GenerationConfig,
   ) {}
 
   private call(req: Parameters<EngineClient['call']>[0]) {
     return this.graph.engineCall(req);
   }
 
-  /** WasmEdge guests pass dims [1] for a prompt of any length: the data length is the prompt. */
+  /** WasmEdge guests pass dims [1] for a prompt or a metadata JSON of any length: the data length is what counts. */
   inputTakesAnyDims(index: number): boolean {
-    return index === 0;
+    return index === 0 || index === 1;
   }
 
   setInput(index: number, tensor: Tensor): void {
-    if (index !== 0) throw new NnError('invalid_argument', `ggml: input ${index} out of range: input 0 is the prompt`);
+    if (index === 1) {
+      // WasmEdge's plugin takes metadata JSON at input 1 (GGML/core/input_processor.cpp)
+      const json = parseMetadataJson(tensor.data);
+      const config = parseGgmlConfig(json, this.config);
+      const { result } = this.call({ op: 'configure', ctx: this.id, config });
+      this.config = config;
+      this.contextSize = (result as { contextSize: number }).contextSize;
+      return;
+    }
+    if (index !== 0) throw new NnError('invalid_argument', `ggml: input ${index} out of range: input 0 is the prompt, 1 the metadata JSON`);
     if (tensor.type !== 'u8') throw new NnError('invalid_argument', `ggml: the prompt must be a u8 tensor of UTF-8 bytes, got ${tensor.type}`);
     const { result } = this.call({ op: 'setPrompt', ctx: this.id, prompt: tensor.data });
     this.inputTokens = (result as { inputTokens: number }).inputTokens;
@@ -59,6 +83,12 @@ class GgmlContext implements BackendContext {
   }
 
   compute(): void {
+    if (this.config.embedding) {
+      const { result } = this.call({ op: 'embed', ctx: this.id });
+      const r = result as { embedding: Float32Array; inputTokens: number };
+      this.outputs = { text: new Uint8Array(0), inputTokens: r.inputTokens, outputTokens: 0, embedding: r.embedding };
+      return;
+    }
     const { result } = this.call({ op: 'compute', ctx: this.id });
     const r = result as GenerationResult;
     this.outputs = { text: r.text, inputTokens: r.inputTokens, outputTokens: r.outputTokens };
@@ -69,8 +99,12 @@ class GgmlContext implements BackendContext {
 
   getOutput(index: number): Tensor {
     if (index > 1) throw new NnError('invalid_argument', `ggml: output ${index} out of range: 0 is the text, 1 the metadata`);
+    // the metadata is there from set_input on, as WasmEdge answers it (GGML/core/output_generator.cpp)
+    if (index === 1) return metadata(this.outputs?.inputTokens ?? this.inputTokens, this.outputs?.outputTokens ?? 0, this.graph.info);
     if (!this.outputs) throw new NnError('runtime_error', 'get_output before a successful compute on this context');
-    return index === 0 ? u8(this.outputs.text) : metadata(this.outputs.inputTokens, this.outputs.outputTokens, this.graph.info);
+    const e = this.outputs.embedding;
+    if (e) return { type: 'f32', dims: [e.length], data: new Uint8Array(e.buffer, e.byteOffset, e.byteLength) };
+    return u8(this.outputs.text);
   }
 
   computeSingle(): void {
@@ -136,7 +170,7 @@ export class GgmlGraph implements BackendGraph {
     const generation = parseGgmlConfig(config);
     const { result } = this.engineCall({ op: 'newContext', graph: this.id, config: generation });
     const r = result as { ctx: number; contextSize: number };
-    return new GgmlContext(this, r.ctx, r.contextSize);
+    return new GgmlContext(this, r.ctx, r.contextSize, generation);
   }
 
   dispose(): void {

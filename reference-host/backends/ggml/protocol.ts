@@ -16,6 +16,10 @@ export interface GenerationConfig {
   topP: number | undefined;
   repeatPenalty: number | undefined;
   threads: number | undefined;
+  /** generation stops once the text ends with it (WasmEdge "reverse-prompt") */
+  reversePrompt: string | undefined;
+  /** compute returns the prompt's embedding (f32) instead of generating (WasmEdge "embedding") */
+  embedding: boolean;
 }
 
 export type EngineRequest =
@@ -27,6 +31,8 @@ export type EngineRequest =
   | { op: 'disposeContext'; ctx: number }
   /** tokenizes the prompt and keeps it; prompt_too_long when it does not fit the context */
   | { op: 'setPrompt'; ctx: number; prompt: Uint8Array }
+  | { op: 'configure'; ctx: number; config: GenerationConfig }
+  | { op: 'embed'; ctx: number }
   | { op: 'compute'; ctx: number }
   | { op: 'computeSingle'; ctx: number }
   | { op: 'finiSingle'; ctx: number }
@@ -52,7 +58,9 @@ export type EngineResult =
   | { info: EngineInfo }
   | { graph: number; trainContextSize: number }
   | { ctx: number; contextSize: number }
+  | { contextSize: number }
   | { inputTokens: number }
+  | { embedding: Float32Array; inputTokens: number }
   | GenerationResult
   | { done: true };
 
