@@ -58,6 +58,7 @@ GUESTS=(
   "guests/examples/affine-any.wasm guests/examples/affine-any.c"
   "guests/examples/onnx-bench.wasm guests/examples/onnx-bench.c"
   "guests/examples/wasi-basics.wasm guests/examples/wasi-basics.c"
+  "guests/examples/wasmedge-chat.wasm guests/examples/wasmedge-chat.c"
   "guests/driver/wit-2024-10-28.wasm guests/driver/driver.c -DNN_DIALECT=\"wit-2024-10-28\" -DNN_COMPONENT -DNN_WIT_VERSION=\"0.2.0-rc-2024-10-28\""
   "guests/driver/wit-2024-08-19.wasm guests/driver/driver.c -DNN_DIALECT=\"wit-2024-08-19\" -DNN_COMPONENT -DNN_WIT_VERSION=\"0.2.0-rc-2024-08-19\" -DNN_WIT_SET_INPUT"
   "guests/examples/wit-any.wasm guests/examples/wit-any.c -DNN_WIT_VERSION=\"0.2.0-rc-2024-10-28\""

@@ -51,6 +51,22 @@ describe('wasi-nn-host run', () => {
     expect((await host(['run', '--nn-max-heap-mb', '4', AFFINE])).stderr).toMatch(/--nn-max-heap-mb 4: expected a whole number of MiB >= 8/);
   });
 
+  it('runs a WasmEdge-style chat guest unmodified: metadata at input 1, metadata after set_input, streamed tokens, reverse-prompt, unload', async () => {
+    const CHAT = join(REPO_ROOT, 'guests', 'examples', 'wasmedge-chat.wasm');
+    const preload = ['--nn-preload', 'default:GGML:AUTO:fixtures/ggml/tiny-llama.gguf'];
+    const r = await host(['run', ...preload, CHAT, 'wasi-nn', '{"n-predict": 8, "reverse-prompt": "~", "enable-log": false, "n-gpu-layers": 0}']);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    // the golden of fixtures/ggml/golden.json for "wasi-nn" is "*+*~MY%r": the reverse prompt stops it after "~"
+    expect(r.stdout.split('\n')).toEqual([
+      'metadata after set_input: {"input_tokens": 8, "output_tokens": 0, "llama_build_number": 0, "llama_commit": "v0.4.0"}',
+      'reply: [*] [+] [*] [~]',
+      'metadata after compute: {"input_tokens": 8, "output_tokens": 4, "llama_build_number": 0, "llama_commit": "v0.4.0"}',
+    ]);
+    const refused = await host(['run', ...preload, CHAT, 'wasi-nn', '{"grammar": "root ::= \\"a\\""}']);
+    expect(refused.stdout).toBe('set_input(1, metadata): errno 6');
+  });
+
   it('runs a C program that does load → init → set_input → compute → get_output and prints the right numbers', async () => {
     const input = [1, 2, 3, 4];
     const family = families().find((f) => f.name === 'affine_relu');
