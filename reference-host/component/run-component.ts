@@ -10,7 +10,7 @@ import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
 import { DIALECTS, witDialect, type Dialect } from '../abi/dialects.js';
 import type { DialectChoice } from '../abi/select-dialect.js';
 import { NnHost } from '../core/nn-host.js';
-import { trapReport, type TrapReport } from '../wasi/trap.js';
+import { TRAP_EXIT_CODE, trapReport, type TrapReport } from '../wasi/trap.js';
 import { ComponentLoadError, loadComponent } from './load-component.js';
 import { createWasiNnWit, type WitCallTrace } from './wasi-nn-wit.js';
 import type { GuestEnvironment, GuestResult, GuestRun } from '../wasi/run-guest.js';
@@ -112,7 +112,7 @@ export async function runComponent(bytes: Uint8Array, run: GuestRun, environment
     } catch (e) {
       if (e instanceof ComponentExit) return { exitCode: e.code, dialect: choice };
       const trap = trapReport(e);
-      if (trap) return { exitCode: TRAP_EXIT, trap, dialect: choice };
+      if (trap) return { exitCode: TRAP_EXIT_CODE, trap, dialect: choice };
       throw new ComponentStartError(`cannot instantiate it: ${(e as Error).message}`);
     }
     const runExport = Object.entries(exports).find(([k]) => k === 'run' || /^wasi:cli\/run@/.test(k))?.[1] as { run?: () => void } | undefined;
@@ -124,15 +124,12 @@ export async function runComponent(bytes: Uint8Array, run: GuestRun, environment
       if (e instanceof ComponentExit) return { exitCode: e.code, dialect: choice };
       // run() -> result<_, _>: jco throws its ComponentError for the err case
       if (e instanceof Error && e.name === 'ComponentError') return { exitCode: 1, dialect: choice };
-      return { exitCode: TRAP_EXIT, trap: componentTrap(e), dialect: choice };
+      return { exitCode: TRAP_EXIT_CODE, trap: componentTrap(e), dialect: choice };
     }
   } finally {
     host.dispose();
   }
 }
-
-/** As run-guest's TRAP_EXIT_CODE (not imported: run-guest imports this module). */
-const TRAP_EXIT = 134;
 
 /**
  * What stopped the component: a wasm trap, or a canonical-ABI rule the lifting and lowering

@@ -13,7 +13,7 @@ import type { Backend } from '../backends/backend.js';
 import type { NamedGraphRegistry } from '../core/named-graphs.js';
 import { NnHost, type NnHostOptions } from '../core/nn-host.js';
 import type { Encoding } from '../core/types.js';
-import { formatTrap, trapReport, type TrapReport } from './trap.js';
+import { TRAP_EXIT_CODE, formatTrap, trapReport, type TrapReport } from './trap.js';
 import { silenceWasiExperimentalWarning } from './quiet-wasi-warning.js';
 import { confinePaths } from './confine-paths.js';
 import { wasmKind } from '../component/load-component.js';
@@ -24,8 +24,7 @@ import type { WitCallTrace } from '../component/wasi-nn-wit.js';
 silenceWasiExperimentalWarning();
 const { WASI } = createRequire(import.meta.url)('node:wasi') as typeof import('node:wasi');
 
-/** Exit status of a guest that trapped, as `wasmtime run` reports it on Unix (128 + SIGABRT). */
-export const TRAP_EXIT_CODE = 134;
+export { TRAP_EXIT_CODE };
 
 export interface GuestRun {
   /** path of the .wasm file */
@@ -63,18 +62,24 @@ export class GuestLoadError extends Error {
 const SUPPORTED_MODULES = new Set(['wasi_snapshot_preview1', WASI_EPHEMERAL_NN, WASI_NN_LEGACY]);
 const compiled = new Map<string, { mtimeMs: number; size: number; module: WebAssembly.Module }>();
 
-function compile(path: string): WebAssembly.Module {
+/** A core module, compiled and checked (cached by path, size and mtime), or a component's bytes (load-component.ts caches those by hash). */
+type Guest = { module: WebAssembly.Module } | { component: Uint8Array };
+
+function compile(path: string): Guest {
   let stat;
+  let bytes;
   try {
     stat = statSync(path);
+    const hit = compiled.get(path);
+    if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return { module: hit.module };
+    bytes = readFileSync(path);
   } catch (e) {
     throw new GuestLoadError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const hit = compiled.get(path);
-  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.module;
+  if (wasmKind(bytes) === 'component') return { component: bytes };
   let module: WebAssembly.Module;
   try {
-    module = new WebAssembly.Module(readFileSync(path));
+    module = new WebAssembly.Module(bytes);
   } catch (e) {
     throw new GuestLoadError(`${path} is not a valid WebAssembly module: ${(e as Error).message}`);
   }
@@ -87,7 +92,7 @@ function compile(path: string): WebAssembly.Module {
     throw new GuestLoadError(`${path} is not a WASI command: it exports no _start function`);
   }
   compiled.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, module });
-  return module;
+  return { module };
 }
 
 /**
@@ -114,32 +119,21 @@ export interface GuestEnvironment {
   limits?: NnHostOptions['limits'];
 }
 
-/** The guest file's bytes (a component is hashed whole for the transpile cache). */
-function readGuest(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new GuestLoadError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 export async function runGuest(run: GuestRun, environment: GuestEnvironment): Promise<GuestResult> {
   // engines with an async start-up (LiteRT) get it here, so every wasi-nn call stays synchronous
   await Promise.all([...environment.backends.values()].map((b) => b.prepare?.()));
-  if (!compiled.has(run.wasm)) {
-    const bytes = readGuest(run.wasm);
-    if (wasmKind(bytes) === 'component') {
-      // loaded only for components: preview2-shim starts I/O machinery a core guest must not pay for
-      const { ComponentStartError, runComponent } = await import('../component/run-component.js');
-      try {
-        return await runComponent(bytes, run, environment, run.onWitCall ? { onWitCall: run.onWitCall } : {});
-      } catch (e) {
-        if (e instanceof ComponentStartError) throw new GuestLoadError(`${run.wasm}: ${e.message}`);
-        throw e;
-      }
+  const guest = compile(run.wasm);
+  if ('component' in guest) {
+    // loaded only for components: preview2-shim starts I/O machinery a core guest must not pay for
+    const { ComponentStartError, runComponent } = await import('../component/run-component.js');
+    try {
+      return await runComponent(guest.component, run, environment, run.onWitCall ? { onWitCall: run.onWitCall } : {});
+    } catch (e) {
+      if (e instanceof ComponentStartError) throw new GuestLoadError(`${run.wasm}: ${e.message}`);
+      throw e;
     }
   }
-  const module = compile(run.wasm);
+  const { module } = guest;
   if (run.dialect !== undefined && DIALECTS[run.dialect].layout === 'component') {
     throw new GuestLoadError(`${run.wasm} is a core module; the ${run.dialect} dialect is for components`);
   }

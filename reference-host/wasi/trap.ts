@@ -1,5 +1,8 @@
 /** Turns what V8 throws out of a wasm call into a one-line trap report (reason and function). */
 
+/** Exit status of a guest that trapped, as `wasmtime run` reports it on Unix (128 + SIGABRT). */
+export const TRAP_EXIT_CODE = 134;
+
 export interface TrapReport {
   reason: string;
   /** the wasm function the trap happened in, from the name section when the module has one */
