@@ -4,8 +4,9 @@
  * arrays, enum numbers and tensor data. Each import object only knows its own layouts; the
  * host behind both is one NnHost (core/nn-host.ts).
  */
+import { checkBuilderCount, checkModelBytes, checkTensorRank } from '../core/limits.js';
 import type { NnHost } from '../core/nn-host.js';
-import { ELEMENT_SIZE, NnError, elementCount, type Encoding, type ErrnoName, type Target, type TensorType } from '../core/types.js';
+import { ELEMENT_SIZE, NnError, elementCount, tensorDataBytes, type Encoding, type ErrnoName, type Target, type TensorType } from '../core/types.js';
 import { DIALECTS, encodeErrno, isForeign, type Dialect, type DialectName } from './dialects.js';
 import { GuestMemory } from './guest-memory.js';
 
@@ -92,8 +93,7 @@ export class NnAbi {
   readBuilders(m: GuestMemory, ptr: number, count: number): Uint8Array[] {
     const n = count >>> 0;
     m.check(ptr, n * BUILDER_RECORD_SIZE, 'graph builder array');
-    const { maxBuilders, maxModelBytes } = this.host.limits;
-    if (n > maxBuilders) throw new NnError('too_large', `${n} graph builders; this host takes at most ${maxBuilders} per load (--nn-max-builders)`);
+    checkBuilderCount(this.host.limits, n);
     const records: { ptr: number; len: number }[] = [];
     let total = 0;
     for (let i = 0; i < n; i++) {
@@ -102,7 +102,7 @@ export class NnAbi {
       const len = m.u32(at + 4, 'builder.len');
       m.check(builderPtr, len, `builder ${i}`); // a bad pointer is invalid_argument, whatever the total
       total += len;
-      if (total > maxModelBytes) throw new NnError('too_large', `the graph builders add up to more than ${maxModelBytes} bytes, the most this host loads (--nn-max-model-bytes)`);
+      checkModelBytes(this.host.limits, total);
       records.push({ ptr: builderPtr, len });
     }
     return records.map((r, i) => m.copy(r.ptr, r.len, `builder ${i}`));
@@ -111,8 +111,7 @@ export class NnAbi {
   /** A tensor's dims: the rank is checked against the host's limit before anything is read. */
   readDims(m: GuestMemory, ptr: number, count: number): number[] {
     const n = count >>> 0;
-    const { maxTensorRank } = this.host.limits;
-    if (n > maxTensorRank) throw new NnError('invalid_argument', `tensor dims_len ${n} is more than the largest rank this host takes (${maxTensorRank})`);
+    checkTensorRank(this.host.limits, n);
     return m.u32Array(ptr, n, 'tensor dims');
   }
 
@@ -143,9 +142,9 @@ export class NnAbi {
    * explain (an old-witx u8 = 2 read as f64) also gives a hint naming that numbering.
    */
   tensorData(m: GuestMemory, typeCode: number, type: TensorType, dims: readonly number[], dataPtr: number, dataLen: number, anyDims: () => boolean): Uint8Array {
-    const count = elementCount(dims);
-    const expected = count === undefined ? undefined : count * ELEMENT_SIZE[type];
+    const expected = tensorDataBytes(type, dims);
     if (expected !== dataLen && !anyDims()) {
+      const count = elementCount(dims);
       let message = `tensor data is ${dataLen} bytes, dims [${dims.join(',')}] of ${type} need ${expected ?? 'more than 2^53'}`;
       const other = count ? this.otherNumbering(typeCode, count, dataLen) : undefined;
       if (other) {

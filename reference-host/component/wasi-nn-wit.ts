@@ -27,7 +27,9 @@
  *   dropping a context finalizes it.
  */
 import type { NnHost } from '../core/nn-host.js';
-import { ELEMENT_SIZE, NnError, elementCount, type Encoding, type ErrnoName, type Target, type Tensor, type TensorType } from '../core/types.js';
+import { DIALECTS, encodeErrno } from '../abi/dialects.js';
+import { checkBuilderCount, checkModelBytes, checkTensorRank } from '../core/limits.js';
+import { NnError, tensorDataBytes, type Encoding, type ErrnoName, type Target, type Tensor, type TensorType } from '../core/types.js';
 
 export const WIT_VERSIONS = ['0.2.0-rc-2024-10-28', '0.2.0-rc-2024-08-19'] as const;
 export type WitVersion = (typeof WIT_VERSIONS)[number];
@@ -41,20 +43,13 @@ const WIT_TYPE_OF = Object.fromEntries(Object.entries(TENSOR_TYPE_OF).map(([w, t
 export const WIT_ERROR_CODES = ['invalid-argument', 'invalid-encoding', 'timeout', 'runtime-error', 'unsupported-operation', 'too-large', 'not-found', 'security', 'unknown'] as const;
 export type WitErrorCode = (typeof WIT_ERROR_CODES)[number];
 
-const ERROR_CODE_OF: Record<Exclude<ErrnoName, 'success'>, WitErrorCode> = {
-  invalid_argument: 'invalid-argument',
-  invalid_encoding: 'invalid-encoding',
-  missing_memory: 'runtime-error',
-  busy: 'runtime-error',
-  runtime_error: 'runtime-error',
-  unsupported_operation: 'unsupported-operation',
-  too_large: 'too-large',
-  not_found: 'not-found',
-  end_of_sequence: 'runtime-error',
-  context_full: 'runtime-error',
-  prompt_too_long: 'invalid-argument',
-  model_not_found: 'not-found',
-};
+/**
+ * The error-code an errno is sent as: the component dialects number errors as WIT error-code + 1
+ * (abi/dialects.ts, with the fallbacks for the errnos the WIT lacks), so the table is theirs.
+ */
+function errorCodeOf(errno: Exclude<ErrnoName, 'success'>): WitErrorCode {
+  return WIT_ERROR_CODES[encodeErrno(DIALECTS['wit-2024-10-28'], errno).code - 1] as WitErrorCode;
+}
 
 export interface WitCallTrace {
   fn: string;
@@ -132,7 +127,7 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
     } catch (e) {
       const errno = e instanceof NnError ? e.errno : 'runtime_error';
       const message = e instanceof NnError ? e.message : `host bug: ${e instanceof Error ? e.message : String(e)}`;
-      const code = ERROR_CODE_OF[errno];
+      const code = errorCodeOf(errno);
       options.onCall?.({ fn, error: code, message });
       // jco takes `payload` as the err value of the result
       throw { payload: new NnWitError(code, message) };
@@ -145,13 +140,14 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
 
   class WitTensor {
     readonly tensor: Tensor;
+    /** `data` is the host's own: jco's lifting copies a list<u8> out of guest memory (`buffer.slice`), so it is not copied again */
     constructor(dimensions: Uint32Array | readonly number[], ty: (typeof WIT_TENSOR_TYPES)[number], data: Uint8Array) {
-      // private copies: jco's lists are views the guest could not change, but engines keep tensors
-      this.tensor = { type: TENSOR_TYPE_OF[ty], dims: Array.from(dimensions), data: new Uint8Array(data) };
+      this.tensor = { type: TENSOR_TYPE_OF[ty], dims: Array.from(dimensions), data };
       tensors.add(this);
     }
+    /** An engine's output, copied: an engine may reuse the memory behind it at its next compute. */
     static of(t: Tensor): WitTensor {
-      return new WitTensor(t.dims, WIT_TYPE_OF[t.type], t.data);
+      return new WitTensor(t.dims, WIT_TYPE_OF[t.type], t.data.slice());
     }
     dimensions(): Uint32Array {
       return Uint32Array.from(tensors.check(this).tensor.dims);
@@ -177,9 +173,8 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
   /** The data length check set_input makes on the core ABI (an engine that takes any dims skips it). */
   function checkedInput(ctx: number, index: number, t: WitTensor): Tensor {
     const { type, dims, data } = t.tensor;
-    if (dims.length > host.limits.maxTensorRank) throw new NnError('invalid_argument', `the tensor has ${dims.length} dimensions, more than ${host.limits.maxTensorRank}`);
-    const count = elementCount(dims);
-    const want = count === undefined ? undefined : count * ELEMENT_SIZE[type];
+    checkTensorRank(host.limits, dims.length);
+    const want = tensorDataBytes(type, dims);
     if (want !== data.byteLength && !host.inputTakesAnyDims(ctx, index)) {
       throw new NnError('invalid_argument', `the tensor has ${data.byteLength} data bytes; dims [${dims.join(',')}] of ${type} need ${want ?? 'too many'}`);
     }
@@ -199,8 +194,11 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
       return indexOfName('output', host.outputNames(this.handle), name);
     }
 
-    private setNamedInput(name: string, tensor: WitTensor): void {
+    /** `given`: the indexes set so far by this call, so one input cannot be given twice */
+    private setNamedInput(name: string, tensor: WitTensor, given = new Set<number>()): void {
       const index = this.inputIndex(name);
+      if (given.has(index)) throw new NnError('invalid_argument', `input ${JSON.stringify(name)} is given twice (index ${index})`);
+      given.add(index);
       host.setInput(this.handle, index, checkedInput(this.handle, index, tensor));
     }
 
@@ -209,13 +207,8 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
       contexts.check(this);
       for (const [, t] of inputs) take(t);
       return call('compute', () => {
-        const seen = new Set<number>();
-        for (const [name, tensor] of inputs) {
-          const index = this.inputIndex(name);
-          if (seen.has(index)) throw new NnError('invalid_argument', `input ${JSON.stringify(name)} is given twice (index ${index})`);
-          seen.add(index);
-          host.setInput(this.handle, index, checkedInput(this.handle, index, tensor));
-        }
+        const given = new Set<number>();
+        for (const [name, tensor] of inputs) this.setNamedInput(name, tensor, given);
         host.compute(this.handle);
         return this.outputs();
       });
@@ -300,15 +293,14 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
     }
   }
 
-  const ENCODING_OF: Record<string, Encoding> = { openvino: 'openvino', onnx: 'onnx', tensorflow: 'tensorflow', pytorch: 'pytorch', tensorflowlite: 'tensorflowlite', ggml: 'ggml', autodetect: 'autodetect' };
   const graph = {
     Graph,
-    load(builders: Uint8Array[], encoding: string, target: Target): Graph {
+    load(builders: Uint8Array[], encoding: Encoding, target: Target): Graph {
       return call('load', () => {
-        if (builders.length > host.limits.maxBuilders) throw new NnError('too_large', `${builders.length} builders, more than ${host.limits.maxBuilders} (--nn-max-builders)`);
-        const total = builders.reduce((n, b) => n + b.byteLength, 0);
-        if (total > host.limits.maxModelBytes) throw new NnError('too_large', `${total} bytes of builders, more than ${host.limits.maxModelBytes} (--nn-max-model-bytes)`);
-        return new Graph(host.load(builders.map((b) => new Uint8Array(b)), ENCODING_OF[encoding] as Encoding, target));
+        checkBuilderCount(host.limits, builders.length);
+        checkModelBytes(host.limits, builders.reduce((n, b) => n + b.byteLength, 0));
+        // the builders are copies jco's lifting made; the canonical ABI already checked the enum cases
+        return new Graph(host.load(builders, encoding, target));
       });
     },
     loadByName(name: string): Graph {

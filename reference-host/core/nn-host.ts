@@ -8,7 +8,7 @@ import { describeDetection, detect, type Detection } from '../detect/detector.js
 import { HandleTable } from './handles.js';
 import { limitsWith, type NnLimits } from './limits.js';
 import type { NamedGraphRegistry } from './named-graphs.js';
-import { NnError, type Encoding, type Target, type Tensor } from './types.js';
+import { NnError, parseJsonObject, type Encoding, type Target, type Tensor } from './types.js';
 
 interface GraphEntry {
   graph: BackendGraph;
@@ -71,19 +71,6 @@ export function guarded<T>(what: string, fn: () => T): T {
     if (e instanceof NnError) throw e;
     throw new NnError('runtime_error', `${what}: ${e instanceof Error ? e.message : String(e)}`);
   }
-}
-
-function parseConfig(bytes: Uint8Array): Readonly<Record<string, unknown>> {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (e) {
-    throw new NnError('invalid_argument', `config is not valid JSON: ${(e as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new NnError('invalid_argument', 'config must be a JSON object');
-  }
-  return value as Record<string, unknown>;
 }
 
 export class NnHost {
@@ -184,7 +171,7 @@ export class NnHost {
 
   /** `configJson`: the bytes of load_by_name_with_config; must be a JSON object (unknown keys are the engine's to ignore). */
   loadByName(name: string, configJson?: Uint8Array): number {
-    const config = configJson === undefined ? undefined : parseConfig(configJson);
+    const config = configJson === undefined ? undefined : parseJsonObject(configJson, 'config');
     const { graph } = this.options.registry.resolve(name, this.parse);
     return this.addGraph(graph, true, config);
   }

@@ -55,6 +55,12 @@ export class NnError extends Error {
   }
 }
 
+/** The data bytes dims of `type` need, or undefined when their count does not fit in a safe integer. */
+export function tensorDataBytes(type: TensorType, dims: readonly number[]): number | undefined {
+  const count = elementCount(dims);
+  return count === undefined ? undefined : count * ELEMENT_SIZE[type];
+}
+
 /** Number of elements of a shape, or undefined when it does not fit in a safe integer. */
 export function elementCount(dims: readonly number[]): number | undefined {
   let n = 1;
@@ -63,4 +69,16 @@ export function elementCount(dims: readonly number[]): number | undefined {
     if (!Number.isSafeInteger(n)) return undefined;
   }
   return n;
+}
+
+/** `bytes` as a UTF-8 JSON object, else invalid_argument naming `what` ("config", "the metadata at input 1"). */
+export function parseJsonObject(bytes: Uint8Array, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    throw new NnError('invalid_argument', `${what} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NnError('invalid_argument', `${what} must be a JSON object`);
+  return value as Record<string, unknown>;
 }

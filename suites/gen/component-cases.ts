@@ -72,6 +72,19 @@ function tensorCases(): Case[] {
       ],
     },
     {
+      id: 'component.tensor.keeps_its_data',
+      title: 'a tensor keeps the data it was made with when the guest changes its buffer afterwards',
+      spec: `${WIT} tensor.tensor constructor(dimensions, ty, data): data is a list<u8>, passed by value`,
+      requires: requires(BOTH),
+      steps: [
+        { buffer: 'd', hex: '0200000002000000' },
+        { buffer: 'x', hex: '0000803f000000400000404000008040' },
+        { call: 'tensor_new', args: { dims: '@d', type: 'f32', data: '@x' }, result: 'th' },
+        { poke: 'x', hex: 'ffffffffffffffffffffffffffffffff' },
+        { call: 'tensor_data', args: { tensor: '$th' }, output: { buffer: 'o', size: 16 }, result: 'ow', expect: { errno: 'success', result: 16, output: { tensor: { type: 'f32', dims: [2, 2], values: [1, 2, 3, 4] } } } },
+      ],
+    },
+    {
       id: 'component.tensor.bf16',
       title: 'a BF16 tensor keeps its type and bytes, and an f32 model refuses it as an input',
       spec: `${WIT} tensor.tensor-type BF16; reference host: an input of the wrong type → invalid-argument`,

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Availability, Backend, BackendContext, BackendGraph } from '../backend.js';
-import { NnError, type Target, type Tensor } from '../../core/types.js';
+import { NnError, parseJsonObject, type Target, type Tensor } from '../../core/types.js';
 import { sharedEngineClient, type EngineClient } from './engine-client.js';
 import { parseGgmlConfig } from './ggml-config.js';
 import type { EngineInfo, GenerationConfig, GenerationResult } from './protocol.js';
@@ -16,18 +16,6 @@ const GGUF_MAGIC = [0x47, 0x47, 0x55, 0x46];
 
 function u8(bytes: Uint8Array): Tensor {
   return { type: 'u8', dims: [bytes.byteLength], data: bytes };
-}
-
-/** The metadata JSON a guest passes at input 1: a UTF-8 JSON object. */
-function parseMetadataJson(bytes: Uint8Array): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (e) {
-    throw new NnError('invalid_argument', `ggml: the metadata at input 1 is not UTF-8 JSON: ${(e as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NnError('invalid_argument', 'ggml: the metadata at input 1 must be a JSON object');
-  return value as Record<string, unknown>;
 }
 
 /** WasmEdge's metadata JSON (output_generator.cpp spacing). */
@@ -67,7 +55,7 @@ class GgmlContext implements BackendContext {
   setInput(index: number, tensor: Tensor): void {
     if (index === 1) {
       // WasmEdge's plugin takes metadata JSON at input 1 (GGML/core/input_processor.cpp)
-      const json = parseMetadataJson(tensor.data);
+      const json = parseJsonObject(tensor.data, 'ggml: the metadata at input 1');
       const config = parseGgmlConfig(json, this.config);
       const { result } = this.call({ op: 'configure', ctx: this.id, config });
       this.config = config;
