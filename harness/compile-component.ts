@@ -13,7 +13,7 @@
  * - a name that is not UTF-8: the canonical ABI traps on such a string.
  */
 import type { Dialect } from '../reference-host/abi/dialects.js';
-import type { CallStep, TensorStep, Value } from './case-types.js';
+import type { BuildersStep, CallStep, TensorStep, Value } from './case-types.js';
 import { DialectUnsupported, LENGTH_OF as LENGTHS } from './compile.js';
 
 /** Parameters that are guest pointers, whatever the function. */
@@ -23,7 +23,63 @@ const TENSOR_HANDLE_FUNCTIONS = new Set(['tensor_dimensions', 'tensor_type', 'te
 
 const isBufferRef = (v: Value, sigil: '@' | '$') => typeof v === 'string' && new RegExp(`^\\${sigil}[A-Za-z_][A-Za-z0-9_]*$`).test(v);
 
-export interface ComponentBuffers {
+/**
+ * The component checks of one case, step by step: compile.ts makes one per case under a
+ * component dialect and tells it about each step; what it remembers of earlier steps decides later ones.
+ */
+export class ComponentCase {
+  /** buffers holding a tensor struct, builder records or named-tensor records (the driver reads them to make WIT values) */
+  private readonly structs = new Set<string>();
+  /** bytes buffers whose content is not UTF-8 (a WIT string must be) */
+  private readonly notUtf8 = new Set<string>();
+  /** the ctx values (as written in the case) that an earlier step computed on */
+  private readonly computed = new Set<string>();
+
+  constructor(private readonly dialect: Dialect) {}
+
+  bytes(buffer: string, bytes: Uint8Array): void {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      this.notUtf8.add(buffer);
+    }
+  }
+
+  /** a named_tensors step */
+  struct(buffer: string): void {
+    this.structs.add(buffer);
+  }
+
+  /** A tensor step's raw fields: data_len, and a type inside the WIT enum, are WIT-level; the rest is pointer-level. */
+  tensor(step: TensorStep, ptr: string): void {
+    for (const [key, value] of Object.entries(step.raw ?? {})) {
+      if (key === 'data_len') continue;
+      if (key === 'type' && typeof value === 'number' && value < this.dialect.tensorTypes.length) continue;
+      throw new DialectUnsupported(this.dialect.name, `raw ${key} ${JSON.stringify(value)} is pointer-level or outside the WIT enum: a WIT tensor is made by its constructor from lists the canonical ABI copies`, `${ptr}/raw/${key}`);
+    }
+    this.structs.add(step.buffer);
+  }
+
+  /** A builders step: a builder given as pointer and length is pointer-level. */
+  builders(step: BuildersStep, ptr: string): void {
+    if (step.builders.some((b) => typeof b !== 'string')) {
+      throw new DialectUnsupported(this.dialect.name, 'a builder given as pointer and length is pointer-level: the canonical ABI lowers list<list<u8>> itself', `${ptr}/builders`);
+    }
+    this.structs.add(step.buffer);
+  }
+
+  poke(buffer: string, ptr: string): void {
+    if (this.structs.has(buffer)) {
+      throw new DialectUnsupported(this.dialect.name, `it pokes the ${buffer} struct: the component driver reads it to make WIT values, so the host never sees the poked bytes`, `${ptr}/poke`);
+    }
+  }
+
+  call(step: CallStep, ptr: string, size: (name: string) => number | undefined): void {
+    checkComponentCall(step, this.dialect, ptr, { size, utf8: (name) => !this.notUtf8.has(name), computed: this.computed });
+  }
+}
+
+interface ComponentBuffers {
   size(name: string): number | undefined;
   /** false for a buffer whose bytes are known and not UTF-8 */
   utf8(name: string): boolean;
@@ -31,7 +87,7 @@ export interface ComponentBuffers {
   computed: Set<string>;
 }
 
-export function checkComponentCall(step: CallStep, dialect: Dialect, ptr: string, buffers: ComponentBuffers): void {
+function checkComponentCall(step: CallStep, dialect: Dialect, ptr: string, buffers: ComponentBuffers): void {
   const unsupported = (reason: string, at = ptr): never => {
     throw new DialectUnsupported(dialect.name, reason, at);
   };
@@ -78,14 +134,5 @@ export function checkComponentCall(step: CallStep, dialect: Dialect, ptr: string
   }
   if (step.call === 'get_output' && expect?.result !== undefined && expect.result === 'unchanged') {
     unsupported('it expects get_output to leave its result untouched: tensor.data() always returns the whole tensor', `${ptr}/expect/result`);
-  }
-}
-
-/** A tensor step's raw fields: data_len, and a type inside the WIT enum, are WIT-level; the rest is pointer-level. */
-export function checkComponentTensor(step: TensorStep, dialect: Dialect, ptr: string): void {
-  for (const [key, value] of Object.entries(step.raw ?? {})) {
-    if (key === 'data_len') continue;
-    if (key === 'type' && typeof value === 'number' && value < dialect.tensorTypes.length) continue;
-    throw new DialectUnsupported(dialect.name, `raw ${key} ${JSON.stringify(value)} is pointer-level or outside the WIT enum: a WIT tensor is made by its constructor from lists the canonical ABI copies`, `${ptr}/raw/${key}`);
   }
 }

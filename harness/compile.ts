@@ -12,7 +12,7 @@ import { DIALECTS, LEGACY_ELEMENT_SIZE, isForeign, type Dialect, type DialectNam
 import { ELEMENT_SIZE, elementCount, type ErrnoName, type TensorType } from '../reference-host/core/types.js';
 import type { Case, CallStep, NnFunction, PreloadSpec, Step, TensorData, Tolerance, Value } from './case-types.js';
 import { encodeValues } from './tensor-bytes.js';
-import { checkComponentCall, checkComponentTensor } from './compile-component.js';
+import { ComponentCase } from './compile-component.js';
 
 /** The byte every result / output buffer is filled with before a call, to tell "untouched" apart. */
 export const SENTINEL_FILL = 0xaa;
@@ -229,12 +229,7 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
   const dialect: Dialect = DIALECTS[options.dialect];
   const w = new ScriptWriter();
   const checks: Check[] = [];
-  /** buffers holding a tensor struct or builder records (component dialects read them to make WIT values) */
-  const structs = new Set<string>();
-  /** bytes buffers whose content is not UTF-8 (a component's string must be) */
-  const notUtf8 = new Set<string>();
-  /** contexts an earlier step computed on (rc-2024-10-28 has outputs only after a compute) */
-  const computed = new Set<string>();
+  const component = dialect.layout === 'component' ? new ComponentCase(dialect) : undefined;
   const trapAt = c.steps.findIndex((s) => isCall(s) && s.expect?.trap === true);
   if (trapAt >= 0 && trapAt !== c.steps.length - 1) throw new CompileError('only the last step of a case may expect a trap', `/steps/${trapAt}/expect/trap`);
   for (const p of c.preload ?? []) {
@@ -247,11 +242,9 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
     const ptr = `/steps/${index}`;
     w.step = index;
     if (isCall(step)) {
-      compileCall(step, index, ptr, w, dialect, options, checks, notUtf8, computed);
+      compileCall(step, index, ptr, w, dialect, options, checks, component);
     } else if ('poke' in step) {
-      if (dialect.layout === 'component' && structs.has(step.poke)) {
-        throw new DialectUnsupported(dialect.name, `it pokes the ${step.poke} struct: the component driver reads it to make WIT values, so the host never sees the poked bytes`, `${ptr}/poke`);
-      }
+      component?.poke(step.poke, ptr);
       const target = w.buffers.get(step.poke);
       if (!target) throw new CompileError(`poke names buffer ${step.poke}, which no earlier step defines`, `${ptr}/poke`);
       const offset = step.offset ?? 0;
@@ -270,11 +263,10 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
       w.define(step.buffer, statSync(host).size, `${ptr}/buffer`);
       w.emit(`file ${step.buffer} ${GUEST_FIXTURES_DIR}/${step.fixture}`);
     } else if ('tensor' in step) {
-      if (dialect.layout === 'component') checkComponentTensor(step, dialect, ptr);
-      structs.add(step.buffer);
+      component?.tensor(step, ptr);
       compileTensor(step.buffer, step.tensor, step.raw ?? {}, ptr, w, dialect, options);
     } else if ('named_tensors' in step) {
-      structs.add(step.buffer);
+      component?.struct(step.buffer);
       w.alloc(step.buffer, step.named_tensors.length * 12, 0, `${ptr}/buffer`);
       step.named_tensors.forEach((n, i) => {
         const at = `${ptr}/named_tensors/${i}`;
@@ -285,10 +277,7 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
     } else if ('builders' in step) {
       // the graph_builder records are the same in every dialect (wamr-legacy points at them from a struct made at the call)
       const n = step.builders.length;
-      if (dialect.layout === 'component' && step.builders.some((b) => typeof b !== 'string')) {
-        throw new DialectUnsupported(dialect.name, 'a builder given as pointer and length is pointer-level: the canonical ABI lowers list<list<u8>> itself', `${ptr}/builders`);
-      }
-      structs.add(step.buffer);
+      component?.builders(step, ptr);
       w.alloc(step.buffer, n * 8, 0, `${ptr}/buffer`);
       step.builders.forEach((b, i) => {
         const at = `${ptr}/builders/${i}`;
@@ -298,11 +287,7 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
       });
     } else {
       const bytes = step.hex !== undefined ? Buffer.from(step.hex, 'hex') : Buffer.from(step.text ?? '', 'utf8');
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        notUtf8.add(step.buffer);
-      }
+      component?.bytes(step.buffer, bytes);
       w.bytes(step.buffer, bytes, `${ptr}/buffer`);
     }
   });
@@ -364,8 +349,7 @@ function compileCall(
   dialect: Dialect,
   options: CompileOptions,
   checks: Check[],
-  notUtf8: ReadonlySet<string>,
-  computed: Set<string>,
+  component: ComponentCase | undefined,
 ): void {
   const args = step.args ?? {};
   const params = PARAMS[step.call];
@@ -375,7 +359,7 @@ function compileCall(
   if (!dialect.functions.includes(step.call)) {
     throw new DialectUnsupported(dialect.name, `it calls ${step.call}, which the ${dialect.name} driver does not import (it has ${dialect.functions.join(', ')})`, `${ptr}/call`);
   }
-  if (dialect.layout === 'component') checkComponentCall(step, dialect, ptr, { size: (name) => w.buffers.get(name)?.size, utf8: (name) => !notUtf8.has(name), computed });
+  component?.call(step, ptr, (name) => w.buffers.get(name)?.size);
   const legacy = dialect.layout === 'legacy';
   const legacyGetOutput = legacy && step.call === 'get_output';
   const expect = step.expect ?? { errno: 'success' as const };
