@@ -54,10 +54,14 @@ interface CacheMeta {
 const SERVED_PACKAGES = ['wasi:nn', 'wasi:cli', 'wasi:io', 'wasi:clocks', 'wasi:filesystem', 'wasi:random', 'wasi:sockets', 'wasi:http'];
 
 const require = createRequire(import.meta.url);
+let transpiler: string | undefined;
+/** jco-transpile's version, for the cache key (read once per process). */
 function transpilerVersion(): string {
-  const entry = require.resolve('@bytecodealliance/jco-transpile');
-  const pkg = JSON.parse(readFileSync(join(entry, '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+  if (transpiler === undefined) {
+    const entry = require.resolve('@bytecodealliance/jco-transpile');
+    transpiler = (JSON.parse(readFileSync(join(entry, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  }
+  return transpiler;
 }
 
 /** Where transpiled components are kept: $WASI_NN_COMPONENT_CACHE, else $XDG_CACHE_HOME or ~/.cache, under wasi-nn-conformance/components. */
@@ -70,8 +74,8 @@ export function componentCacheDir(): string {
 
 const memory = new Map<string, LoadedComponent>();
 
-/** Reads the `wasi:nn` version and the imports and exports from the component's WIT. */
-async function describe(bytes: Uint8Array): Promise<{ nnVersion: WitVersion | undefined; imports: string[]; exports: string[] }> {
+/** Reads the `wasi:nn` version and the imports from the component's WIT, and checks its imports and exports. */
+async function describe(bytes: Uint8Array): Promise<{ nnVersion: WitVersion | undefined; imports: string[] }> {
   const { componentWit } = await import('@bytecodealliance/jco-transpile/wasm-tools');
   let wit: string;
   try {
@@ -96,7 +100,7 @@ async function describe(bytes: Uint8Array): Promise<{ nnVersion: WitVersion | un
   if (!exports.some((e) => /^wasi:cli\/run@0\.2\./.test(e))) {
     throw new ComponentLoadError(`it is not a WASI command: it exports no wasi:cli/run@0.2.x (exports: ${exports.join(', ') || 'none'})`);
   }
-  return { nnVersion: version as WitVersion | undefined, imports, exports };
+  return { nnVersion: version as WitVersion | undefined, imports };
 }
 
 function firstLine(e: unknown): string {
