@@ -1,7 +1,7 @@
 /** ONNX through onnxruntime-node, called synchronously (see ort-binding.ts). */
 import type { Availability, Backend, BackendContext, BackendGraph } from '../backend.js';
 import { ELEMENT_SIZE, NnError, type Target, type Tensor, type TensorType } from '../../core/types.js';
-import { ORT_TYPE_NAMES, SESSION_OPTIONS, loadOrtSync, type OrtNativeSession, type OrtSync, type OrtValueMetadata } from './ort-binding.js';
+import { ORT_TYPE_NAMES, SESSION_THREADS, loadOrtSync, type OrtNativeSession, type OrtSync, type OrtValueMetadata } from './ort-binding.js';
 import { inputSpecAt, outputAt } from '../io-index.js';
 import { ModelInspectionError, findExternalData } from './external-data.js';
 
@@ -142,9 +142,13 @@ class OnnxGraph implements BackendGraph {
   readonly inputSpecs: IoSpec[];
   readonly outputSpecs: IoSpec[];
 
+  private disposed = false;
+
   constructor(
     private readonly ort: OrtSync,
     private readonly session: OrtNativeSession,
+    /** whether the session holds one of SESSION_THREADS' thread pools */
+    private readonly threaded: boolean,
   ) {
     this.inputSpecs = session.inputMetadata.map(ioSpec);
     this.outputSpecs = session.outputMetadata.map(ioSpec);
@@ -155,7 +159,10 @@ class OnnxGraph implements BackendGraph {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.session.dispose();
+    if (this.threaded) SESSION_THREADS.release();
   }
 }
 
@@ -222,12 +229,20 @@ export class OnnxBackend implements Backend {
     refuseExternalData(bytes);
     const session = ort.createSession();
     const copy = bytes.slice();
+    let slot;
     try {
-      session.loadModel(copy.buffer, copy.byteOffset, copy.byteLength, { ...SESSION_OPTIONS });
+      slot = SESSION_THREADS.acquire(bytes.byteLength);
     } catch (e) {
+      throw new NnError('runtime_error', `onnx: ${(e as Error).message}`);
+    }
+    const { options, threaded } = slot;
+    try {
+      session.loadModel(copy.buffer, copy.byteOffset, copy.byteLength, options);
+    } catch (e) {
+      if (threaded) SESSION_THREADS.release();
       throw new NnError('invalid_argument', `onnx: not a loadable model: ${(e as Error).message}`);
     }
-    const graph = new OnnxGraph(ort, session);
+    const graph = new OnnxGraph(ort, session, threaded);
     const bad = [...graph.inputSpecs, ...graph.outputSpecs].find((s) => s.type === undefined);
     if (bad) {
       graph.dispose();

@@ -12,13 +12,58 @@ const require = createRequire(import.meta.url);
 export const SUPPORTED_ORT_VERSION = '1.30.0';
 
 /**
- * The options of every session the reference host makes. onnxruntime gives each session its own
- * intra-op thread pool sized to the machine (measured: 300 loads of one model on 2 cores made
- * 300 threads), so a guest looping over load could make the host create threads without bound.
- * With one intra-op and one inter-op thread a session runs on the calling thread: the thread
- * count stays flat however many graphs a guest loads (the same 300 loads: no new thread).
+ * Session options, and how many sessions get a thread pool. onnxruntime gives each session its
+ * own intra-op thread pool sized to the machine (one thread per physical core; measured: 300 loads
+ * of one model on 2 cores made 300 threads), so a guest looping over load could make the host
+ * create threads without bound; with one intra-op and one inter-op thread a session runs on the
+ * calling thread and makes none. Native hosts (WAMR's ONNX backend, wasmtime's) keep ORT's default
+ * pool, which on 2 cores computed a 4×1024² MLP in 308 µs where one thread took 620 µs
+ * (bench/host-overhead.ts). So the first MAX_THREADED_SESSIONS live sessions of a model of at
+ * least THREADED_MIN_MODEL_BYTES get ORT's default intra-op pool and every other session runs on
+ * the calling thread: the host's threads stay bounded by MAX_THREADED_SESSIONS × cores whatever a
+ * guest does, and an ordinary guest (one or a few real models) computes as fast as on a native
+ * host. Tiny models stay on the calling thread: a pool only costs them its start and its spinning
+ * (the 1,122-case conformance run took 10.4 s with a pool for every model, 9.4 s without).
+ * WASI_NN_ORT_INTRA_OP_THREADS=N sets the pool size of the threaded sessions (1: every session on
+ * the calling thread, the behaviour before).
  */
 export const SESSION_OPTIONS: Readonly<Record<string, unknown>> = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+export const MAX_THREADED_SESSIONS = 4;
+export const THREADED_MIN_MODEL_BYTES = 1 << 20;
+
+/** The options of a threaded session: ORT's own intra-op pool size unless WASI_NN_ORT_INTRA_OP_THREADS says otherwise. */
+export function threadedSessionOptions(env: NodeJS.ProcessEnv = process.env): Readonly<Record<string, unknown>> {
+  const v = env.WASI_NN_ORT_INTRA_OP_THREADS;
+  if (v === undefined || v === '') return { interOpNumThreads: 1 };
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new Error(`WASI_NN_ORT_INTRA_OP_THREADS=${JSON.stringify(v)}: give a thread count from 1 to 1024`);
+  return { intraOpNumThreads: n, interOpNumThreads: 1 };
+}
+
+/** Hands out thread pools to at most MAX_THREADED_SESSIONS live sessions of this process. */
+export class SessionThreadBudget {
+  private live = 0;
+  constructor(private readonly max = MAX_THREADED_SESSIONS) {}
+
+  /** The options for a new session of a `modelBytes`-byte model, and whether it took a threaded slot (give it back with release()). */
+  acquire(modelBytes: number, env: NodeJS.ProcessEnv = process.env): { options: Record<string, unknown>; threaded: boolean } {
+    if (this.live >= this.max || modelBytes < THREADED_MIN_MODEL_BYTES) return { options: { ...SESSION_OPTIONS }, threaded: false };
+    const options = { ...threadedSessionOptions(env) };
+    this.live++;
+    return { options, threaded: true };
+  }
+
+  release(): void {
+    if (this.live > 0) this.live--;
+  }
+
+  get threadedLive(): number {
+    return this.live;
+  }
+}
+
+/** The budget every ONNX session of this process shares (the engines of the openvino front-end included). */
+export const SESSION_THREADS = new SessionThreadBudget();
 
 /** ORT's element type numbers (ONNX TensorProto.DataType) as the binding reports them. */
 export const ORT_TYPE_NAMES: Readonly<Record<number, string>> = {
