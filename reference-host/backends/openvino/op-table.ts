@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { cell, fencedTable, replaceFencedTable, writeFencedTable } from '../readme-op-table.js';
+import { REFUSED_OPS } from './ops-refused.js';
 import { OP_TABLE } from './translate.js';
 
 export const README_PATH = fileURLToPath(new URL('./README.md', import.meta.url));
@@ -13,7 +14,10 @@ export function opTableMarkdown(): string {
   const rows = Object.entries(OP_TABLE)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([type, e]) => `| ${type} | ${e.versions.join(', ')} | ${e.arity[0] === e.arity[1] ? e.arity[0] : `${e.arity[0]}–${e.arity[1]}`} | ${cell(e.onnx)} | ${cell(e.notes)} |`);
-  return fencedTable(['IR layer type', 'versions', 'inputs', 'ONNX', 'notes'], rows);
+  const refused = Object.entries(REFUSED_OPS)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, reason]) => `| ${type} | refused | | unsupported_operation | ${cell(reason)} |`);
+  return fencedTable(['IR layer type', 'versions', 'inputs', 'ONNX', 'notes'], [...rows, ...refused]);
 }
 
 /** The README text with its table replaced by the generated one. */

@@ -121,6 +121,263 @@ const f32 = (dims: number[], values: number[]): In => ({ type: 'f32', dims, valu
 const i32 = (dims: number[], values: number[]): In => ({ type: 'i32', dims, values });
 const i64 = (dims: number[], values: number[]): In => ({ type: 'i64', dims, values: values.map(BigInt) });
 
+/** One op with its input ports' dims filled in from the inputs and Consts; all `nOut` outputs become Results. */
+function opOuts(type: string, inputs: In[], data: Record<string, string> | undefined, nOut: number, extra: Partial<LayerSpec> & { consts?: In[] } = {}) {
+  const ir = new Ir();
+  const ps = inputs.map((t) => ir.param(t.type, t.dims));
+  const consts = extra.consts ?? [];
+  const cs = consts.map((c) => ir.const(c.type, c.dims, c.values));
+  const { consts: _c, ...rest } = extra;
+  const op = ir.op(type, [...ps, ...cs], data, { inDims: [...inputs, ...consts].map((t) => t.dims), outputs: nOut, ...rest });
+  for (let k = 0; k < nOut; k++) ir.add({ type: 'Result', inputs: [[op, k]] });
+  return run(ir, inputs);
+}
+const op1 = (type: string, inputs: In[], data?: Record<string, string>, extra: Partial<LayerSpec> & { consts?: In[] } = {}) => opOuts(type, inputs, data, 1, extra)[0]!;
+const map = (xs: number[], f: (x: number) => number) => xs.map(f);
+const erf = (x: number): number => {
+  // Abramowitz–Stegun 7.1.26 is too coarse for 1e-5; integrate the series instead
+  let sum = x;
+  let term = x;
+  for (let n = 1; n < 60; n++) {
+    term *= (-x * x) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+};
+/**
+ * wasi-nn has no boolean tensor type: a boolean op is tested between Converts, u8 inputs → boolean
+ * (when `boolInputs`) → the op → u8 output.
+ */
+function boolOp(type: string, inputs: In[], boolInputs: boolean): (number | bigint)[] {
+  const ir = new Ir();
+  const ins = inputs.map((t) => {
+    const p = ir.param(t.type, t.dims);
+    return boolInputs ? ir.op('Convert', [p], { destination_type: 'boolean' }, { inDims: [t.dims] }) : p;
+  });
+  const op = ir.op(type, ins, undefined, { inDims: inputs.map((t) => t.dims) });
+  ir.result(ir.op('Convert', [op], { destination_type: 'u8' }));
+  return run(ir, inputs)[0]!.values;
+}
+const u8 = (dims: number[], values: number[]): In => ({ type: 'u8', dims, values });
+const X = [-2.5, -1, -0.5, 0, 0.5, 1.5, 2.5, 3];
+
+const EXTENDED_TESTS: Record<string, () => void> = {
+  Elu: () => close(op1('Elu', [f32([8], X)], { alpha: '0.5' }).values, map(X, (x) => (x > 0 ? x : 0.5 * (Math.exp(x) - 1)))),
+  HSwish: () => close(op1('HSwish', [f32([8], X)], undefined, { version: 'opset4' }).values, map(X, (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6)),
+  HSigmoid: () => close(op1('HSigmoid', [f32([8], X)], undefined, { version: 'opset5' }).values, map(X, (x) => Math.min(Math.max(x + 3, 0), 6) / 6)),
+  Swish: () => {
+    const sig = (x: number) => 1 / (1 + Math.exp(-x));
+    close(op1('Swish', [f32([8], X)], undefined, { version: 'opset4' }).values, map(X, (x) => x * sig(x)));
+    close(op1('Swish', [f32([8], X)], undefined, { version: 'opset4', consts: [f32([], [2])] }).values, map(X, (x) => x * sig(2 * x)));
+  },
+  Mish: () => close(op1('Mish', [f32([8], X)], undefined, { version: 'opset4' }).values, map(X, (x) => x * Math.tanh(Math.log1p(Math.exp(x))))),
+  SoftPlus: () => close(op1('SoftPlus', [f32([8], X)], undefined, { version: 'opset4' }).values, map(X, (x) => Math.log1p(Math.exp(x)))),
+  Gelu: () => {
+    close(op1('Gelu', [f32([8], X)], undefined, { version: 'opset2' }).values, map(X, (x) => 0.5 * x * (1 + erf(x / Math.SQRT2))));
+    const tanhGelu = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+    close(op1('Gelu', [f32([8], X)], { approximation_mode: 'tanh' }, { version: 'opset7' }).values, map(X, tanhGelu));
+  },
+  Erf: () => close(op1('Erf', [f32([8], X)]).values, map(X, erf)),
+  Sqrt: () => close(op1('Sqrt', [f32([3], [0, 2, 9])]).values, [0, Math.SQRT2, 3]),
+  Exp: () => close(op1('Exp', [f32([8], X)]).values, map(X, Math.exp)),
+  Log: () => close(op1('Log', [f32([3], [1, 2, 10])]).values, [0, Math.LN2, Math.LN10]),
+  Abs: () => expect(op1('Abs', [i32([3], [-4, 0, 5])]).values).toEqual([4, 0, 5]),
+  Negative: () => close(op1('Negative', [f32([8], X)]).values, map(X, (x) => -x)),
+  Sign: () => close(op1('Sign', [f32([8], X)]).values, map(X, Math.sign)),
+  Floor: () => close(op1('Floor', [f32([8], X)]).values, map(X, Math.floor)),
+  Ceiling: () => close(op1('Ceiling', [f32([8], X)]).values, map(X, Math.ceil)),
+  Round: () => {
+    close(op1('Round', [f32([8], X)], { mode: 'half_to_even' }, { version: 'opset5' }).values, [-2, -1, -0, 0, 0, 2, 2, 3]);
+    close(op1('Round', [f32([8], X)], { mode: 'half_away_from_zero' }, { version: 'opset5' }).values, [-3, -1, -1, 0, 1, 2, 3, 3]);
+  },
+  Power: () => close(op1('Power', [f32([3], [2, 3, 4]), f32([1], [2])]).values, [4, 9, 16]),
+  Maximum: () => expect(op1('Maximum', [i32([3], [1, 5, -2]), i32([3], [3, 4, -1])]).values).toEqual([3, 5, -1]),
+  Minimum: () => expect(op1('Minimum', [i32([3], [1, 5, -2]), i32([3], [3, 4, -1])]).values).toEqual([1, 4, -2]),
+  SquaredDifference: () => close(op1('SquaredDifference', [f32([3], [1, 5, -2]), f32([3], [3, 4, 2])]).values, [4, 1, 16]),
+  FloorMod: () => {
+    expect(op1('FloorMod', [i32([4], [7, -7, 7, -7]), i32([4], [3, 3, -3, -3])]).values).toEqual([1, 2, -2, -1]);
+    close(op1('FloorMod', [f32([2], [5.5, -5.5]), f32([2], [2, 2])]).values, [1.5, 0.5]);
+  },
+  Mod: () => expect(op1('Mod', [i32([4], [7, -7, 7, -7]), i32([4], [3, 3, -3, -3])]).values).toEqual([1, -1, 1, -1]),
+  Equal: () => expect(boolOp('Equal', [i32([3], [1, 2, 3]), i32([3], [1, 0, 3])], false)).toEqual([1, 0, 1]),
+  NotEqual: () => expect(boolOp('NotEqual', [i32([3], [1, 2, 3]), i32([3], [1, 0, 3])], false)).toEqual([0, 1, 0]),
+  Less: () => expect(boolOp('Less', [f32([3], [1, 2, 3]), f32([1], [2])], false)).toEqual([1, 0, 0]),
+  LessEqual: () => expect(boolOp('LessEqual', [f32([3], [1, 2, 3]), f32([1], [2])], false)).toEqual([1, 1, 0]),
+  Greater: () => expect(boolOp('Greater', [f32([3], [1, 2, 3]), f32([1], [2])], false)).toEqual([0, 0, 1]),
+  GreaterEqual: () => expect(boolOp('GreaterEqual', [f32([3], [1, 2, 3]), f32([1], [2])], false)).toEqual([0, 1, 1]),
+  LogicalAnd: () => expect(boolOp('LogicalAnd', [u8([4], [0, 0, 1, 1]), u8([4], [0, 1, 0, 1])], true)).toEqual([0, 0, 0, 1]),
+  LogicalOr: () => expect(boolOp('LogicalOr', [u8([4], [0, 0, 1, 1]), u8([4], [0, 1, 0, 1])], true)).toEqual([0, 1, 1, 1]),
+  LogicalXor: () => expect(boolOp('LogicalXor', [u8([4], [0, 0, 1, 1]), u8([4], [0, 1, 0, 1])], true)).toEqual([0, 1, 1, 0]),
+  LogicalNot: () => expect(boolOp('LogicalNot', [u8([2], [0, 1])], true)).toEqual([1, 0]),
+  Select: () => {
+    const ir = new Ir();
+    const c = ir.op('Convert', [ir.param('u8', [3])], { destination_type: 'boolean' });
+    const sel = ir.op('Select', [c, ir.param('f32', [3]), ir.param('f32', [1])], undefined, { inDims: [[3], [3], [1]] });
+    ir.result(sel);
+    close(run(ir, [u8([3], [1, 0, 1]), f32([3], [1, 2, 3]), f32([1], [-1])])[0]!.values, [1, -1, 3]);
+  },
+  PRelu: () => {
+    // a per-channel slope on NCHW: channel 0 × 0.1, channel 1 × 0.5
+    const x = f32([1, 2, 1, 2], [-1, 2, -4, 8]);
+    close(op1('PRelu', [x], undefined, { consts: [f32([2], [0.1, 0.5])] }).values, [-0.1, 2, -2, 8]);
+  },
+  FakeQuantize: () => {
+    // 256 levels over [0, 2.55] → steps of 0.01; values below/above the range clamp to the output range
+    const xs = [-1, 0, 0.014, 0.016, 1.234, 2.55, 3];
+    const consts = [f32([], [0]), f32([], [2.55]), f32([], [0]), f32([], [2.55])];
+    close(op1('FakeQuantize', [f32([7], xs)], { levels: '256', auto_broadcast: 'numpy' }, { consts }).values, [0, 0, 0.01, 0.02, 1.23, 2.55, 2.55]);
+    // levels 2 (binarization) with another output range
+    const bin = [f32([], [0]), f32([], [1]), f32([], [-1]), f32([], [1])];
+    close(op1('FakeQuantize', [f32([4], [0.2, 0.6, -5, 5])], { levels: '2' }, { consts: bin }).values, [-1, 1, -1, 1]);
+  },
+  StridedSlice: () => {
+    const x = f32([3, 4], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // rows 1.., every 2nd column from 0; begin_mask ignores the column begin
+    const o = op1('StridedSlice', [x], { begin_mask: '0,1', end_mask: '1,1' }, { consts: [i64([2], [1, 5]), i64([2], [0, 0]), i64([2], [1, 2])] });
+    expect(o.dims).toEqual([2, 2]);
+    close(o.values, [4, 6, 8, 10]);
+    // reversed columns of row 2, the row axis shrunk
+    const r = op1('StridedSlice', [x], { begin_mask: '0,1', end_mask: '0,1', shrink_axis_mask: '1,0' }, { consts: [i32([2], [2, 0]), i32([2], [3, 0]), i32([2], [1, -1])] });
+    expect(r.dims).toEqual([4]);
+    close(r.values, [11, 10, 9, 8]);
+  },
+  Slice: () => {
+    const x = f32([2, 5], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const o = op1('Slice', [x], undefined, { version: 'opset8', consts: [i64([1], [1]), i64([1], [100]), i64([1], [2]), i64([1], [1])] });
+    expect(o.dims).toEqual([2, 2]);
+    close(o.values, [1, 3, 6, 8]);
+  },
+  Interpolate: () => {
+    const x = f32([1, 1, 2, 2], [1, 2, 3, 4]);
+    // v4 nearest ×2 by sizes (asymmetric, floor): every value repeated 2×2
+    const near = op1('Interpolate', [x], { mode: 'nearest', shape_calculation_mode: 'sizes', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }, {
+      version: 'opset4',
+      consts: [i32([2], [4, 4]), f32([2], [2, 2]), i64([2], [2, 3])],
+    });
+    expect(near.dims).toEqual([1, 1, 4, 4]);
+    close(near.values, [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+    // v11 linear_onnx by scales, align_corners: 2 → 3 along the last axis gives the midpoints
+    const lin = op1('Interpolate', [x], { mode: 'linear_onnx', shape_calculation_mode: 'scales', coordinate_transformation_mode: 'align_corners' }, {
+      version: 'opset11',
+      consts: [f32([1], [1.5]), i64([1], [3])],
+    });
+    expect(lin.dims).toEqual([1, 1, 2, 3]);
+    close(lin.values, [1, 1.5, 2, 3, 3.5, 4]);
+    // v1 nearest to [4, 4] on axes 2,3
+    const v1 = op1('Interpolate', [x], { axes: '2,3', mode: 'nearest', align_corners: '0', antialias: '0', pads_begin: '0', pads_end: '0' }, { consts: [i64([2], [4, 4])] });
+    close(v1.values, [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+  },
+  Pad: () => {
+    const x = f32([2, 2], [1, 2, 3, 4]);
+    const c = op1('Pad', [x], { pad_mode: 'constant' }, { consts: [i64([2], [0, 1]), i64([2], [1, 0]), f32([], [9])] });
+    expect(c.dims).toEqual([3, 3]);
+    close(c.values, [9, 1, 2, 9, 3, 4, 9, 9, 9]);
+    close(op1('Pad', [x], { pad_mode: 'edge' }, { consts: [i64([2], [0, 1]), i64([2], [0, 1])] }).values, [1, 1, 2, 2, 3, 3, 4, 4]);
+    close(op1('Pad', [f32([1, 3], [1, 2, 3])], { pad_mode: 'reflect' }, { consts: [i64([2], [0, 2]), i64([2], [0, 0])] }).values, [3, 2, 1, 2, 3]);
+  },
+  Split: () => {
+    const outs = opOuts('Split', [f32([2, 4], [0, 1, 2, 3, 4, 5, 6, 7])], { num_splits: '2' }, 2, { consts: [i64([], [1])] });
+    close(outs[0]!.values, [0, 1, 4, 5]);
+    close(outs[1]!.values, [2, 3, 6, 7]);
+  },
+  VariadicSplit: () => {
+    const outs = opOuts('VariadicSplit', [f32([5], [0, 1, 2, 3, 4])], undefined, 2, { consts: [i64([], [0]), i64([2], [-1, 2])] });
+    close(outs[0]!.values, [0, 1, 2]);
+    close(outs[1]!.values, [3, 4]);
+  },
+  Broadcast: () => {
+    const numpy = op1('Broadcast', [f32([3], [1, 2, 3])], { mode: 'numpy' }, { consts: [i64([2], [2, 3])] });
+    expect(numpy.dims).toEqual([2, 3]);
+    close(numpy.values, [1, 2, 3, 1, 2, 3]);
+    // explicit: the 2 values map to axis 0 of a [2, 3] result
+    const explicit = op1('Broadcast', [f32([2], [1, 2])], { mode: 'explicit' }, { consts: [i64([2], [2, 3]), i64([1], [0])] });
+    close(explicit.values, [1, 1, 1, 2, 2, 2]);
+    const bi = op1('Broadcast', [f32([2, 1], [1, 2])], { mode: 'bidirectional' }, { version: 'opset3', consts: [i64([1], [3])] });
+    expect(bi.dims).toEqual([2, 3]);
+  },
+  Tile: () => {
+    const t = op1('Tile', [f32([2], [1, 2])], undefined, { consts: [i64([2], [2, 2])] });
+    expect(t.dims).toEqual([2, 4]);
+    close(t.values, [1, 2, 1, 2, 1, 2, 1, 2]);
+    expect(op1('Tile', [f32([1, 2], [1, 2])], undefined, { consts: [i64([1], [3])] }).dims).toEqual([1, 6]);
+  },
+  TopK: () => {
+    const [v, i] = opOuts('TopK', [f32([5], [3, 9, 1, 7, 5])], { axis: '0', mode: 'max', sort: 'value' }, 2, { consts: [i64([], [2])] });
+    close(v!.values, [9, 7]);
+    expect(i).toMatchObject({ type: 'i32', values: [1, 3] });
+    const [vm, im] = opOuts('TopK', [f32([5], [3, 9, 1, 7, 5])], { axis: '-1', mode: 'min', sort: 'value', index_element_type: 'i64' }, 2, { version: 'opset3', consts: [i32([], [3])] });
+    close(vm!.values, [1, 3, 5]);
+    expect(im).toMatchObject({ type: 'i64', values: [2n, 0n, 4n] });
+  },
+  Range: () => {
+    expect(op1('Range', [i64([], [2])], { output_type: 'i32' }, { version: 'opset4', consts: [i64([], [11]), i64([], [3])] })).toMatchObject({ type: 'i32', values: [2, 5, 8] });
+    close(op1('Range', [f32([], [0])], undefined, { consts: [f32([], [1]), f32([], [0.25])] }).values, [0, 0.25, 0.5, 0.75]);
+  },
+  ScatterUpdate: () => {
+    const x = f32([3, 2], [0, 0, 0, 0, 0, 0]);
+    const o = op1('ScatterUpdate', [x], undefined, { version: 'opset3', consts: [i32([2], [2, 0]), f32([2, 2], [1, 2, 3, 4]), i64([], [0])] });
+    close(o.values, [3, 4, 0, 0, 1, 2]);
+  },
+  DepthToSpace: () => {
+    const x = f32([1, 4, 1, 1], [1, 2, 3, 4]);
+    const o = op1('DepthToSpace', [x], { block_size: '2', mode: 'blocks_first' });
+    expect(o.dims).toEqual([1, 1, 2, 2]);
+    close(o.values, [1, 2, 3, 4]);
+    // depth_first on 2 channels × 4: channel-major order
+    const y = f32([1, 8, 1, 1], [1, 2, 3, 4, 5, 6, 7, 8]);
+    close(op1('DepthToSpace', [y], { block_size: '2', mode: 'depth_first' }).values, [1, 2, 3, 4, 5, 6, 7, 8]);
+    close(op1('DepthToSpace', [y], { block_size: '2', mode: 'blocks_first' }).values, [1, 3, 5, 7, 2, 4, 6, 8]);
+  },
+  SpaceToDepth: () => {
+    const o = op1('SpaceToDepth', [f32([1, 1, 2, 2], [1, 2, 3, 4])], { block_size: '2', mode: 'blocks_first' });
+    expect(o.dims).toEqual([1, 4, 1, 1]);
+    close(o.values, [1, 2, 3, 4]);
+  },
+  ShuffleChannels: () => {
+    const o = op1('ShuffleChannels', [f32([1, 6, 1, 1], [0, 1, 2, 3, 4, 5])], { axis: '1', group: '2' });
+    close(o.values, [0, 3, 1, 4, 2, 5]);
+  },
+  ReduceMax: () => close(op1('ReduceMax', [f32([2, 3], [1, 5, 2, 7, 0, 3])], { keep_dims: 'false' }, { consts: [i64([1], [1])] }).values, [5, 7]),
+  ReduceMin: () => close(op1('ReduceMin', [f32([2, 3], [1, 5, 2, 7, 0, 3])], { keep_dims: 'true' }, { consts: [i64([1], [0])] }).values, [1, 0, 2]),
+  ReduceSum: () => expect(op1('ReduceSum', [i32([2, 3], [1, 5, 2, 7, 0, 3])], undefined, { consts: [i64([2], [0, 1])] }).values).toEqual([18]),
+  ReduceProd: () => close(op1('ReduceProd', [f32([2, 2], [1, 2, 3, 4])], undefined, { consts: [i64([1], [-1])] }).values, [2, 12]),
+  ReduceL1: () => close(op1('ReduceL1', [f32([2, 2], [1, -2, 3, -4])], undefined, { version: 'opset4', consts: [i64([1], [1])] }).values, [3, 7]),
+  ReduceL2: () => close(op1('ReduceL2', [f32([2, 2], [3, -4, 6, 8])], undefined, { version: 'opset4', consts: [i64([1], [1])] }).values, [5, 10]),
+  LogSoftmax: () => {
+    const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+    close(op1('LogSoftmax', [f32([1, 3], [1, 2, 3])], { axis: '-1' }, { version: 'opset5' }).values, [1 - lse, 2 - lse, 3 - lse]);
+  },
+  NormalizeL2: () => {
+    close(op1('NormalizeL2', [f32([2, 2], [3, 4, 6, 8])], { eps: '0', eps_mode: 'add' }, { consts: [i64([1], [1])] }).values, [0.6, 0.8, 0.6, 0.8]);
+    // max mode: a tiny vector is divided by sqrt(eps)
+    close(op1('NormalizeL2', [f32([2], [0.001, 0])], { eps: '1', eps_mode: 'max' }, { consts: [i64([1], [0])] }).values, [0.001, 0]);
+  },
+  MVN: () => {
+    // per row of a [1, 2, 2] tensor over axes 2: (x - mean) / sqrt(var + eps)
+    const x = f32([1, 2, 2], [1, 3, 10, 14]);
+    close(op1('MVN', [x], { normalize_variance: 'true', eps: '0', eps_mode: 'inside_sqrt' }, { version: 'opset6', consts: [i64([1], [2])] }).values, [-1, 1, -1, 1]);
+    close(op1('MVN', [x], { normalize_variance: 'false', eps: '0' }, { version: 'opset6', consts: [i64([1], [2])] }).values, [-1, 1, -2, 2]);
+    // opset1 across_channels: one mean 7 and variance 27.5 over everything but the batch
+    const sd = Math.sqrt(27.5 + 1e-9);
+    close(op1('MVN', [x], { across_channels: 'true', normalize_variance: 'true', eps: '1e-9' }).values, [1, 3, 10, 14].map((v) => (v - 7) / sd));
+    close(op1('MVN', [x], { normalize_variance: 'true', eps: '1', eps_mode: 'outside_sqrt' }, { version: 'opset6', consts: [i64([1], [2])] }).values, [-0.5, 0.5, -2 / 3, 2 / 3]);
+  },
+  LRN: () => {
+    // 3 channels, size 3: y_c = x_c / (bias + alpha/size · Σ x²)^beta over c-1..c+1
+    const xs = [1, 2, 3];
+    const sq = [1 + 4, 1 + 4 + 9, 4 + 9];
+    const expected = xs.map((x, c) => x / (1 + (0.3 / 3) * sq[c]!) ** 0.75);
+    close(op1('LRN', [f32([1, 3, 1, 1], xs)], { alpha: '0.3', beta: '0.75', bias: '1', size: '3' }, { consts: [i64([1], [1])] }).values, expected);
+  },
+  BatchNormInference: () => {
+    const x = f32([1, 2, 1, 2], [1, 2, 3, 4]);
+    const consts = [f32([2], [2, 1]), f32([2], [0, 10]), f32([2], [1, 3]), f32([2], [4, 1])];
+    const eps = 1e-5;
+    const expected = [(1 - 1) * 2 / Math.sqrt(4 + eps), (2 - 1) * 2 / Math.sqrt(4 + eps), 10 + (3 - 3) / Math.sqrt(1 + eps), 10 + (4 - 3) / Math.sqrt(1 + eps)];
+    close(op1('BatchNormInference', [x], { epsilon: String(eps) }, { version: 'opset5', consts }).values, expected);
+  },
+};
+
 // ---------------------------------------------------------------- every op
 
 const OP_TESTS: Record<string, () => void> = {
@@ -272,6 +529,7 @@ const OP_TESTS: Record<string, () => void> = {
     const o3 = single('ShapeOf', [f32([2, 3], [1, 2, 3, 4, 5, 6])], { output_type: 'i32' }, { version: 'opset3' });
     expect(o3).toMatchObject({ type: 'i32', values: [2, 3] });
   },
+  ...EXTENDED_TESTS,
 };
 
 describe('the IR front-end translates every op of its table', () => {
@@ -340,8 +598,12 @@ describe('the IR front-end refuses', () => {
     }
   });
   it('a layer type outside the table, naming it (unsupported_operation)', () => {
-    const { xml } = relu((ir) => (ir.layers[1]!.type = 'Erf'));
-    expect(loadError(xml)).toMatchObject({ errno: 'unsupported_operation', message: expect.stringMatching(/type Erf/) });
+    const { xml } = relu((ir) => (ir.layers[1]!.type = 'Frobnicate'));
+    expect(loadError(xml)).toMatchObject({ errno: 'unsupported_operation', message: expect.stringMatching(/type Frobnicate, which this front-end does not translate$/) });
+  });
+  it('a refused layer type with the reason from the op table (unsupported_operation)', () => {
+    const { xml } = relu((ir) => (ir.layers[1]!.type = 'DetectionOutput'));
+    expect(loadError(xml)).toMatchObject({ errno: 'unsupported_operation', message: expect.stringMatching(/type DetectionOutput, which this front-end does not translate: SSD box decoding/) });
   });
   it('an op version outside the table (unsupported_operation)', () => {
     const { xml } = relu((ir) => (ir.layers[1]!.version = 'opset99'));
