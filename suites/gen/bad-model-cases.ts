@@ -28,7 +28,14 @@ export const FORMATS: Record<string, { encoding: Encoding; good: string[]; errno
   pytorch: { encoding: 'pytorch', good: ['pytorch/affine_relu.pt'] },
   ggml: { encoding: 'ggml', good: ['ggml/tiny-llama.gguf'] },
   tflite: { encoding: 'tensorflowlite', good: ['tflite/affine_relu.tflite'] },
-  openvino: { encoding: 'openvino', good: ['openvino/affine_relu.xml', 'openvino/affine_relu.bin'], errno: { 'unknown-layer-type.xml': 'unsupported_operation' } },
+  openvino: { encoding: 'openvino', good: ['openvino/affine_relu.xml', 'openvino/affine_relu.bin'], errno: {
+      'unknown-layer-type.xml': 'unsupported_operation',
+      'round-unknown-mode.xml': 'unsupported_operation',
+      'gelu-opset1.xml': 'unsupported_operation',
+      'depth-to-space-rank-2.xml': 'unsupported_operation',
+      'detection-output.xml': 'unsupported_operation',
+    },
+  },
   tensorflow: { encoding: 'tensorflow', good: ['tensorflow/frozen/affine_relu.pb'] },
 };
 

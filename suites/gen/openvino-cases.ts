@@ -78,16 +78,16 @@ export function openvinoCaseFiles(fixturesDir: string): Record<string, CaseFile>
     steps: [{ buffer: 'x', fixture: 'openvino/affine_relu.xml' }, { buffer: 'wt', size: 4096, fill: 0 }, { buffer: 'b', builders: ['x', 'wt'] }, { call: 'load', args: { builders: '@b', encoding: 'openvino', target: 'cpu' }, result: 'g', expect: { errno: 'success', result: 'written' } }] });
   cases.push({ id: 'openvino.load.onnx_bytes', title: 'an ONNX model with the affine_relu weights, loaded as openvino', spec: 'reference host: a known encoding with bytes that are not a model of it → invalid_argument', requires: ENC,
     steps: [{ buffer: 'x', fixture: 'onnx/affine_relu.onnx' }, { buffer: 'wt', fixture: 'openvino/affine_relu.bin' }, { buffer: 'b', builders: ['x', 'wt'] }, { call: 'load', args: { builders: '@b', encoding: 'openvino', target: 'cpu' }, result: 'g', expect: fail('invalid_argument') }] });
-  const erfIr = [
+  const refusedIr = [
     '<?xml version="1.0"?>',
-    '<net name="erf" version="11"><layers>',
+    '<net name="ssd_head" version="11"><layers>',
     '<layer id="0" name="X" type="Parameter" version="opset1"><data shape="1,4" element_type="f32"/><output><port id="0" precision="FP32"><dim>1</dim><dim>4</dim></port></output></layer>',
-    '<layer id="1" name="E" type="Erf" version="opset1"><input><port id="0"><dim>1</dim><dim>4</dim></port></input><output><port id="1" precision="FP32"><dim>1</dim><dim>4</dim></port></output></layer>',
+    '<layer id="1" name="D" type="DetectionOutput" version="opset8"><input><port id="0"><dim>1</dim><dim>4</dim></port></input><output><port id="1" precision="FP32"><dim>1</dim><dim>4</dim></port></output></layer>',
     '<layer id="2" name="Y" type="Result" version="opset1"><input><port id="0"><dim>1</dim><dim>4</dim></port></input></layer>',
     '</layers><edges><edge from-layer="0" from-port="0" to-layer="1" to-port="0"/><edge from-layer="1" from-port="1" to-layer="2" to-port="0"/></edges></net>',
   ].join('\n');
-  cases.push({ id: 'openvino.load.unsupported_op_erf', title: 'an IR with an Erf layer (an OpenVINO op this host does not translate)', spec: 'reference host: a layer type the engine cannot run → unsupported_operation, naming the op in the trace', requires: ENC,
-    steps: [{ buffer: 'x', text: erfIr }, { buffer: 'wt', size: 8 }, { buffer: 'b', builders: ['x', 'wt'] }, { call: 'load', args: { builders: '@b', encoding: 'openvino', target: 'cpu' }, result: 'g', expect: fail('unsupported_operation') }] });
+  cases.push({ id: 'openvino.load.refused_op_detection_output', title: 'an IR with a DetectionOutput layer (an OpenVINO op this host refuses, reference-host/backends/openvino/README.md)', spec: 'reference host: a layer type the engine cannot run → unsupported_operation, naming the op and the reason in the trace', requires: ENC,
+    steps: [{ buffer: 'x', text: refusedIr }, { buffer: 'wt', size: 8 }, { buffer: 'b', builders: ['x', 'wt'] }, { call: 'load', args: { builders: '@b', encoding: 'openvino', target: 'cpu' }, result: 'g', expect: fail('unsupported_operation') }] });
   cases.push({ id: 'openvino.load.unknown_layer_type', title: 'affine_relu with its ReLU retyped FancyActivation', spec: 'reference host: a layer type the engine cannot run → unsupported_operation, naming the op in the trace', requires: ENC,
     steps: [{ buffer: 'x', fixture: 'bad/openvino/unknown-layer-type.xml' }, { buffer: 'wt', fixture: 'openvino/affine_relu.bin' }, { buffer: 'b', builders: ['x', 'wt'] }, { call: 'load', args: { builders: '@b', encoding: 'openvino', target: 'cpu' }, result: 'g', expect: fail('unsupported_operation') }] });
   for (const t of ['gpu', 'tpu']) cases.push({ id: `openvino.target.${t}_without_device`, title: `openvino load on target ${t}`, spec: 'reference host: a target the engine or machine lacks → unsupported_operation', requires: ENC,
