@@ -5,7 +5,6 @@
  * Round half away from zero, FakeQuantize).
  */
 import type { IrLayer } from './ir.js';
-import type { OnnxAttr } from './onnx-graph.js';
 import {
   ELEMENT_TYPES,
   attr,
@@ -19,6 +18,7 @@ import {
   sameTypes,
   scalarBytes,
   unary,
+  node1,
   type LayerContext,
   type OpEntry,
   type Value,
@@ -35,10 +35,6 @@ function optFloatAttr(l: IrLayer, key: string, dflt: number): number {
 /** A scalar initializer of `type`. */
 export function scalar(ctx: LayerContext, type: string, v: number): string {
   return ctx.constant(type, [], scalarBytes(type, v)).name;
-}
-
-function node1(ctx: LayerContext, op: string, ins: readonly string[], attrs: Record<string, OnnxAttr> = {}): string {
-  return ctx.node(op, ins, attrs)[0]!;
 }
 
 /** A float unary op built from a formula over x. */

@@ -18,14 +18,11 @@ import {
   requireFloat,
   sameTypes,
   unsupported,
+  node1,
   type LayerContext,
   type OpEntry,
   type Value,
 } from './translate-kit.js';
-
-function node1(ctx: LayerContext, op: string, ins: readonly string[], attrs: Record<string, OnnxAttr> = {}): string {
-  return ctx.node(op, ins, attrs)[0]!;
-}
 
 function reduce(onnxOp: string, floatOnly = false): OpEntry['translate'] {
   return (ctx) => {

@@ -22,6 +22,7 @@ import {
   out,
   requireFloat,
   unsupported,
+  node1,
   type LayerContext,
   type OpEntry,
   type Value,
@@ -29,10 +30,6 @@ import {
 
 const I64_MAX = 9223372036854775807n;
 const I64_MIN = -9223372036854775808n;
-
-function node1(ctx: LayerContext, op: string, ins: readonly string[], attrs: Record<string, OnnxAttr> = {}): string {
-  return ctx.node(op, ins, attrs)[0]!;
-}
 
 function i64Const(ctx: LayerContext, values: readonly number[], dims: number[] = [values.length]): string {
   return ctx.constant('i64', dims, concatI64(values)).name;

@@ -5,9 +5,8 @@
  */
 import { NnError } from '../../core/types.js';
 import { f16Bits } from '../../../fixtures/gen/evaluator.js';
-import type { IrLayer, IrNet, IrPort } from './ir.js';
-import { parseShapeAttr } from './ir.js';
-import type { OnnxAttr, OnnxGraph, OnnxInitializer, OnnxNode } from './onnx-graph.js';
+import type { IrLayer, IrPort } from './ir.js';
+import type { OnnxAttr } from './onnx-graph.js';
 
 // ---------------------------------------------------------------- element types
 
@@ -350,4 +349,9 @@ export function concatBytes(parts: Uint8Array[]): Uint8Array {
     o += p.byteLength;
   }
   return outBytes;
+}
+
+/** Adds a one-output ONNX node; returns its output name. */
+export function node1(ctx: LayerContext, op: string, ins: readonly string[], attrs: Record<string, OnnxAttr> = {}): string {
+  return ctx.node(op, ins, attrs)[0]!;
 }
