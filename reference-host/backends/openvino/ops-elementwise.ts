@@ -4,6 +4,7 @@
  * subgraph with the IR op's formula (Gelu, Swish, HSigmoid, SquaredDifference, FloorMod on floats,
  * Round half away from zero, FakeQuantize).
  */
+import { f16FromBits } from '../../../fixtures/gen/evaluator.js';
 import type { IrLayer } from './ir.js';
 import {
   ELEMENT_TYPES,
@@ -18,6 +19,7 @@ import {
   sameTypes,
   scalarBytes,
   unary,
+  unsupported,
   node1,
   type LayerContext,
   type OpEntry,
@@ -30,6 +32,25 @@ function optFloatAttr(l: IrLayer, key: string, dflt: number): number {
   const n = Number(v.trim());
   if (v.trim() === '' || Number.isNaN(n)) throw invalid(`layer ${l.id} (${l.type}): ${key}=${JSON.stringify(v)} is not a number`);
   return n;
+}
+
+/** The one float value of a Const input (an attribute-like scalar), or unsupported_operation when it is computed. */
+function constScalar(ctx: LayerContext, v: Value, what: string): number {
+  const c = v.constant;
+  if (!c) throw unsupported(`layer ${ctx.layer.id} (${ctx.layer.type}): a ${what} that is not a Const`);
+  const info = ELEMENT_TYPES[v.type]!;
+  if (c.bytes.byteLength !== info.size) throw invalid(`layer ${ctx.layer.id} (${ctx.layer.type}): ${what} must hold one value`);
+  const dv = new DataView(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
+  switch (v.type) {
+    case 'f32':
+      return dv.getFloat32(0, true);
+    case 'f64':
+      return dv.getFloat64(0, true);
+    case 'f16':
+      return f16FromBits(dv.getUint16(0, true));
+    default:
+      throw invalid(`layer ${ctx.layer.id} (${ctx.layer.type}): ${what} is ${v.type}, not a float type`);
+  }
 }
 
 /** A scalar initializer of `type`. */
@@ -115,6 +136,41 @@ export const ELEMENTWISE_OPS: Readonly<Record<string, OpEntry>> = {
       const half = node1(ctx, 'Mul', [x.name, scalar(ctx, x.type, 0.5)]);
       return node1(ctx, 'Mul', [half, node1(ctx, 'Add', [inner, scalar(ctx, x.type, 1)])]);
     }),
+  },
+  HardSigmoid: {
+    versions: ['opset1'],
+    onnx: 'HardSigmoid',
+    arity: [3, 3],
+    notes: 'alpha and beta as scalar Const inputs; max(0, min(1, alpha · x + beta)); float types',
+    translate: floatFormula((ctx, x) => {
+      const alpha = constScalar(ctx, ctx.inputs[1]!, 'alpha');
+      const beta = constScalar(ctx, ctx.inputs[2]!, 'beta');
+      return node1(ctx, 'HardSigmoid', [x.name], { alpha: { kind: 'float', value: alpha }, beta: { kind: 'float', value: beta } });
+    }),
+  },
+  Selu: {
+    versions: ['opset1'],
+    onnx: 'Selu',
+    arity: [3, 3],
+    notes: 'alpha and lambda as scalar Const inputs; float types',
+    translate: floatFormula((ctx, x) => {
+      const alpha = constScalar(ctx, ctx.inputs[1]!, 'alpha');
+      const lambda = constScalar(ctx, ctx.inputs[2]!, 'lambda');
+      return node1(ctx, 'Selu', [x.name], { alpha: { kind: 'float', value: alpha }, gamma: { kind: 'float', value: lambda } });
+    }),
+  },
+  SoftSign: { versions: ['opset9'], onnx: 'Softsign', arity: [1, 1], notes: 'x / (1 + |x|); float types', translate: unary('Softsign', true) },
+  Sin: { versions: ['opset1'], onnx: 'Sin', arity: [1, 1], notes: 'float types', translate: unary('Sin', true) },
+  Cos: { versions: ['opset1'], onnx: 'Cos', arity: [1, 1], notes: 'float types', translate: unary('Cos', true) },
+  ConvertLike: {
+    versions: ['opset1'],
+    onnx: 'Cast to the second input\'s type',
+    arity: [2, 2],
+    notes: 'float→integer truncates toward zero (ONNX Cast)',
+    translate: (ctx) => {
+      const [x, like] = ctx.inputs as [Value, Value];
+      return [out(node1(ctx, 'Cast', [x.name], { to: int(ELEMENT_TYPES[like.type]!.onnx) }), like.type)];
+    },
   },
   Erf: { versions: ['opset1'], onnx: 'Erf', arity: [1, 1], notes: 'float types', translate: unary('Erf', true) },
   Sqrt: { versions: ['opset1'], onnx: 'Sqrt', arity: [1, 1], notes: 'float types', translate: unary('Sqrt', true) },

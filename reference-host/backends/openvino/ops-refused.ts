@@ -25,8 +25,6 @@ export const REFUSED_OPS: Readonly<Record<string, string>> = {
   LSTMCell: 'recurrent layers are not translated',
   GRUCell: 'recurrent layers are not translated',
   DeformableConvolution: 'no ONNX opset 18 equivalent; not translated',
-  ConvolutionBackpropData: 'not translated yet (ONNX ConvTranspose padding rules differ: output_padding and auto_pad must be mapped)',
-  GroupConvolutionBackpropData: 'not translated yet (as ConvolutionBackpropData)',
   Einsum: 'not translated',
   NonZero: 'not translated',
   Bucketize: 'not translated',

@@ -177,6 +177,36 @@ const EXTENDED_TESTS: Record<string, () => void> = {
     const tanhGelu = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
     close(op1('Gelu', [f32([8], X)], { approximation_mode: 'tanh' }, { version: 'opset7' }).values, map(X, tanhGelu));
   },
+  HardSigmoid: () => close(op1('HardSigmoid', [f32([8], X)], undefined, { consts: [f32([], [0.2]), f32([], [0.5])] }).values, map(X, (x) => Math.max(0, Math.min(1, 0.2 * x + 0.5)))),
+  Selu: () => {
+    const [a, l] = [1.6732632, 1.0507010];
+    close(op1('Selu', [f32([8], X)], undefined, { consts: [f32([], [a]), f32([], [l])] }).values, map(X, (x) => l * (x > 0 ? x : a * Math.expm1(x))));
+  },
+  SoftSign: () => close(op1('SoftSign', [f32([8], X)], undefined, { version: 'opset9' }).values, map(X, (x) => x / (1 + Math.abs(x)))),
+  Sin: () => close(op1('Sin', [f32([8], X)]).values, map(X, Math.sin)),
+  Cos: () => close(op1('Cos', [f32([8], X)]).values, map(X, Math.cos)),
+  ConvertLike: () => expect(op1('ConvertLike', [f32([3], [1.7, -2.5, 3])], undefined, { consts: [i32([1], [0])] })).toMatchObject({ type: 'i32', values: [1, -2, 3] }),
+  ConvolutionBackpropData: () => {
+    const x = f32([1, 1, 2, 2], [1, 2, 3, 4]);
+    const ones = f32([1, 1, 2, 2], [1, 1, 1, 1]);
+    // stride 2: every input value fills its own 2×2 block
+    const up = op1('ConvolutionBackpropData', [x], { strides: '2,2', dilations: '1,1', pads_begin: '0,0', pads_end: '0,0' }, { consts: [ones] });
+    expect(up.dims).toEqual([1, 1, 4, 4]);
+    close(up.values, [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+    // stride 1: overlapping sums; padding 1 on both sides keeps the centre
+    close(op1('ConvolutionBackpropData', [x], { strides: '1,1', dilations: '1,1', pads_begin: '0,0', pads_end: '0,0' }, { consts: [ones] }).values, [1, 3, 2, 4, 10, 6, 3, 7, 4]);
+    close(op1('ConvolutionBackpropData', [x], { strides: '1,1', dilations: '1,1', pads_begin: '1,1', pads_end: '1,1' }, { consts: [ones] }).values, [10]);
+    // output_padding adds a row and a column at the end
+    expect(op1('ConvolutionBackpropData', [x], { strides: '2,2', dilations: '1,1', pads_begin: '0,0', pads_end: '0,0', output_padding: '1,1' }, { consts: [ones] }).dims).toEqual([1, 1, 5, 5]);
+  },
+  GroupConvolutionBackpropData: () => {
+    // 2 groups of one channel: channel 0 × 2, channel 1 × 3, each 1×1 kernel at stride 1
+    const x = f32([1, 2, 1, 2], [1, 2, 3, 4]);
+    const w = f32([2, 1, 1, 1, 1], [2, 3]);
+    const o = op1('GroupConvolutionBackpropData', [x], { strides: '1,1', dilations: '1,1', pads_begin: '0,0', pads_end: '0,0' }, { consts: [w] });
+    expect(o.dims).toEqual([1, 2, 1, 2]);
+    close(o.values, [2, 4, 9, 12]);
+  },
   Erf: () => close(op1('Erf', [f32([8], X)]).values, map(X, erf)),
   Sqrt: () => close(op1('Sqrt', [f32([3], [0, 2, 9])]).values, [0, Math.SQRT2, 3]),
   Exp: () => close(op1('Exp', [f32([8], X)]).values, map(X, Math.exp)),

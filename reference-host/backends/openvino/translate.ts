@@ -15,6 +15,7 @@ import { NnError } from '../../core/types.js';
 import type { IrNet, IrPort } from './ir.js';
 import { parseShapeAttr } from './ir.js';
 import type { OnnxGraph, OnnxInitializer, OnnxNode } from './onnx-graph.js';
+import { CONV_OPS } from './ops-conv.js';
 import { ELEMENTWISE_OPS } from './ops-elementwise.js';
 import { NORMALIZE_OPS } from './ops-normalize.js';
 import { REFUSED_OPS } from './ops-refused.js';
@@ -320,7 +321,7 @@ const CORE_OPS: Readonly<Record<string, OpEntry>> = {
 };
 
 /** The registry: every IR layer type the front-end translates (core ops here, the op groups in ops-*.ts). */
-export const OP_TABLE: Readonly<Record<string, OpEntry>> = { ...CORE_OPS, ...ELEMENTWISE_OPS, ...TENSOR_OPS, ...NORMALIZE_OPS };
+export const OP_TABLE: Readonly<Record<string, OpEntry>> = { ...CORE_OPS, ...ELEMENTWISE_OPS, ...TENSOR_OPS, ...NORMALIZE_OPS, ...CONV_OPS };
 
 // ---------------------------------------------------------------- the translation
 
