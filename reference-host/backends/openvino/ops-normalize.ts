@@ -70,7 +70,7 @@ export const NORMALIZE_OPS: Readonly<Record<string, OpEntry>> = {
   },
   NormalizeL2: {
     versions: ['opset1'],
-    onnx: 'x / √(max(ΣΣx², eps)) or x / √(Σx² + eps)',
+    onnx: 'x / √(max(Σx², eps)) or x / √(Σx² + eps)',
     arity: [2, 2],
     notes: '`eps`, `eps_mode` add or max; axes as an input; float types',
     translate: (ctx) => {
