@@ -3,9 +3,10 @@
  * and GroupConvolutionBackpropData → ONNX ConvTranspose. Weights are [C_IN, C_OUT, k…] in both
  * (grouped: [G, C_IN/G, C_OUT/G, k…], reshaped to [C_IN, C_OUT/G, k…] with `group`).
  */
-import { concatI64 } from './ops-elementwise.js';
 import {
+  dimsOf,
   enumAttr,
+  i64Const,
   int,
   ints,
   intsAttr,
@@ -62,11 +63,10 @@ export const CONV_OPS: Readonly<Record<string, OpEntry>> = {
     notes: 'as ConvolutionBackpropData; weights [G, C_IN/G, C_OUT/G, k…] with static dims become [C_IN, C_OUT/G, k…]',
     translate: (ctx) => {
       const w = ctx.inputs[1]!;
-      const dims = w.constant?.dims ?? ctx.layer.inputs[1]!.dims;
+      const dims = dimsOf(ctx, 1);
       if (dims.length < 4 || dims.some((d) => d < 0)) throw invalid(`layer ${ctx.layer.id} (GroupConvolutionBackpropData): the weights need static dims [G, C_IN/G, C_OUT/G, k…], got [${dims.join(',')}]`);
       const [g, ig, ...rest] = dims as [number, number, ...number[]];
-      const shape = ctx.constant('i64', [dims.length - 1], concatI64([g * ig, ...rest]));
-      return deconv(ctx, node1(ctx, 'Reshape', [w.name, shape.name]), g);
+      return deconv(ctx, node1(ctx, 'Reshape', [w.name, i64Const(ctx, [g * ig, ...rest])]), g);
     },
   },
 };

@@ -5,15 +5,17 @@
  * Round half away from zero, FakeQuantize).
  */
 import { f16FromBits } from '../../../fixtures/gen/evaluator.js';
-import type { IrLayer } from './ir.js';
 import {
   ELEMENT_TYPES,
   attr,
   binary,
   broadcast,
+  dimsOf,
   enumAttr,
+  i64Const,
   int,
   invalid,
+  optFloatAttr,
   out,
   requireFloat,
   sameTypes,
@@ -25,14 +27,6 @@ import {
   type OpEntry,
   type Value,
 } from './translate-kit.js';
-
-function optFloatAttr(l: IrLayer, key: string, dflt: number): number {
-  const v = attr(l, key);
-  if (v === undefined) return dflt;
-  const n = Number(v.trim());
-  if (v.trim() === '' || Number.isNaN(n)) throw invalid(`layer ${l.id} (${l.type}): ${key}=${JSON.stringify(v)} is not a number`);
-  return n;
-}
 
 /** The one float value of a Const input (an attribute-like scalar), or unsupported_operation when it is computed. */
 function constScalar(ctx: LayerContext, v: Value, what: string): number {
@@ -264,12 +258,11 @@ export const ELEMENTWISE_OPS: Readonly<Record<string, OpEntry>> = {
     translate: (ctx) => {
       const [x, slope] = ctx.inputs as [Value, Value];
       requireFloat(ctx, x);
-      const xDims = ctx.layer.inputs[0]!.dims;
-      const sDims = slope.constant?.dims ?? ctx.layer.inputs[1]!.dims;
+      const xDims = dimsOf(ctx, 0);
+      const sDims = dimsOf(ctx, 1);
       let s = slope.name;
       if (xDims.length >= 3 && sDims.length === 1 && sDims[0] === xDims[1] && sDims[0]! > 1) {
-        const shape = ctx.constant('i64', [xDims.length - 1], concatI64([sDims[0]!, ...new Array<number>(xDims.length - 2).fill(1)]));
-        s = node1(ctx, 'Reshape', [slope.name, shape.name]);
+        s = node1(ctx, 'Reshape', [slope.name, i64Const(ctx, [sDims[0]!, ...new Array<number>(xDims.length - 2).fill(1)])]);
       }
       return [out(node1(ctx, 'PRelu', [x.name, s]), x.type)];
     },
@@ -296,11 +289,3 @@ export const ELEMENTWISE_OPS: Readonly<Record<string, OpEntry>> = {
     },
   },
 };
-
-/** i64 values as little-endian bytes. */
-export function concatI64(values: readonly number[]): Uint8Array {
-  const b = new Uint8Array(values.length * 8);
-  const dv = new DataView(b.buffer);
-  values.forEach((v, i) => dv.setBigInt64(i * 8, BigInt(v), true));
-  return b;
-}

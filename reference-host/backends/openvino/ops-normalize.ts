@@ -4,16 +4,18 @@
  * computed axes work; MVN and NormalizeL2 are written out as their formulas.
  */
 import type { OnnxAttr } from './onnx-graph.js';
-import { concatI64, scalar } from './ops-elementwise.js';
+import { scalar } from './ops-elementwise.js';
 import {
   asI64,
   boolAttr,
   constInts,
   enumAttr,
   floatAttr,
+  i64Const,
   int,
   intAttr,
   invalid,
+  optFloatAttr,
   out,
   requireFloat,
   sameTypes,
@@ -34,10 +36,6 @@ function reduce(onnxOp: string, floatOnly = false): OpEntry['translate'] {
 }
 
 const REDUCE_NOTES = '`keep_dims` (default false); axes as an input (computed or Const); empty axes is the identity';
-
-function optFloat(ctx: LayerContext, key: string, dflt: number): number {
-  return ctx.layer.data.has(key) ? floatAttr(ctx.layer, key) : dflt;
-}
 
 /** (x − mean) / √(var + eps) or / (√var + eps) over `axes`, kept dims. */
 function mvn(ctx: LayerContext, x: Value, axes: string, normalizeVariance: boolean, eps: number, inside: boolean): Value[] {
@@ -106,8 +104,7 @@ export const NORMALIZE_OPS: Readonly<Record<string, OpEntry>> = {
       if (rank < 2) throw unsupported(`layer ${l.id} (MVN opset1): data of rank ${rank}`);
       const across = boolAttr(l, 'across_channels', false);
       const axes = Array.from({ length: rank - (across ? 1 : 2) }, (_, i) => i + (across ? 1 : 2));
-      const axesName = ctx.constant('i64', [axes.length], concatI64(axes)).name;
-      return mvn(ctx, x, axesName, normalize, eps, true);
+      return mvn(ctx, x, i64Const(ctx, axes), normalize, eps, true);
     },
   },
   LRN: {
@@ -123,7 +120,7 @@ export const NORMALIZE_OPS: Readonly<Record<string, OpEntry>> = {
       const attrs: Record<string, OnnxAttr> = {
         alpha: { kind: 'float', value: floatAttr(ctx.layer, 'alpha') },
         beta: { kind: 'float', value: floatAttr(ctx.layer, 'beta') },
-        bias: { kind: 'float', value: optFloat(ctx, 'bias', 1) },
+        bias: { kind: 'float', value: optFloatAttr(ctx.layer, 'bias', 1) },
         size: int(intAttr(ctx.layer, 'size')),
       };
       return [out(node1(ctx, 'LRN', [x.name], attrs), x.type)];

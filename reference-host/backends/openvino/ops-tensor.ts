@@ -5,14 +5,15 @@
  * IR input must be a Const; otherwise the layer is unsupported_operation naming what is missing.
  */
 import type { OnnxAttr } from './onnx-graph.js';
-import { concatI64 } from './ops-elementwise.js';
 import {
   ELEMENT_TYPES,
   asI64,
   attr,
   boolAttr,
   constInts,
+  dimsOf,
   elementType,
+  i64Const,
   enumAttr,
   int,
   intAttr,
@@ -20,6 +21,7 @@ import {
   intsAttr,
   invalid,
   out,
+  rankOf,
   requireFloat,
   unsupported,
   node1,
@@ -31,17 +33,6 @@ import {
 const I64_MAX = 9223372036854775807n;
 const I64_MIN = -9223372036854775808n;
 
-function i64Const(ctx: LayerContext, values: readonly number[], dims: number[] = [values.length]): string {
-  return ctx.constant('i64', dims, concatI64(values)).name;
-}
-
-function bigI64Const(ctx: LayerContext, values: readonly bigint[]): string {
-  const b = new Uint8Array(values.length * 8);
-  const dv = new DataView(b.buffer);
-  values.forEach((v, i) => dv.setBigInt64(i * 8, v, true));
-  return ctx.constant('i64', [values.length], b).name;
-}
-
 function where(ctx: LayerContext): string {
   return `layer ${ctx.layer.id} (${ctx.layer.type})`;
 }
@@ -51,15 +42,6 @@ function staticInts(ctx: LayerContext, v: Value, what: string): number[] {
   const values = constInts(v, `${where(ctx)} ${what}`);
   if (!values) throw unsupported(`${where(ctx)}: a ${what} that is not a Const`);
   return values;
-}
-
-/** The rank of input port `i` (from a Const's dims or the port's dims). */
-function rankOf(ctx: LayerContext, i: number): number {
-  return ctx.inputs[i]!.constant?.dims.length ?? ctx.layer.inputs[i]!.dims.length;
-}
-
-function dimsOf(ctx: LayerContext, i: number): number[] {
-  return ctx.inputs[i]!.constant?.dims ?? ctx.layer.inputs[i]!.dims;
 }
 
 function maskAttr(ctx: LayerContext, key: string): number[] {
@@ -105,7 +87,7 @@ function stridedSlice(ctx: LayerContext): Value[] {
     }
     axes.push(i);
   });
-  let y = node1(ctx, 'Slice', [x.name, bigI64Const(ctx, starts), bigI64Const(ctx, ends), i64Const(ctx, axes), i64Const(ctx, steps)]);
+  let y = node1(ctx, 'Slice', [x.name, i64Const(ctx, starts), i64Const(ctx, ends), i64Const(ctx, axes), i64Const(ctx, steps)]);
   if (squeeze.length > 0) y = node1(ctx, 'Squeeze', [y, i64Const(ctx, squeeze)]);
   return [out(y, x.type)];
 }

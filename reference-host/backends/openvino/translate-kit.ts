@@ -126,6 +126,9 @@ export function floatAttr(l: IrLayer, key: string): number {
   if (v === '' || Number.isNaN(n)) throw invalid(`layer ${l.id} (${l.type}): ${key}=${JSON.stringify(v)} is not a number`);
   return n;
 }
+export function optFloatAttr(l: IrLayer, key: string, dflt: number): number {
+  return l.data.has(key) ? floatAttr(l, key) : dflt;
+}
 export function boolAttr(l: IrLayer, key: string, dflt: boolean): boolean {
   const v = attr(l, key);
   if (v === undefined) return dflt;
@@ -145,8 +148,9 @@ export const int = (value: number): OnnxAttr => ({ kind: 'int', value });
 
 // ---------------------------------------------------------------- value helpers
 
-/** Little-endian bytes of one scalar of `type`. */
-export function scalarBytes(type: string, v: number): Uint8Array {
+/** Little-endian bytes of one scalar of `type` (a bigint keeps all 64 bits of an i64 or u64). */
+export function scalarBytes(type: string, value: number | bigint): Uint8Array {
+  const v = Number(value);
   const info = ELEMENT_TYPES[type]!;
   const b = new Uint8Array(info.size);
   const dv = new DataView(b.buffer);
@@ -183,10 +187,10 @@ export function scalarBytes(type: string, v: number): Uint8Array {
       dv.setUint32(0, v, true);
       break;
     case 'i64':
-      dv.setBigInt64(0, BigInt(v), true);
+      dv.setBigInt64(0, BigInt(value), true);
       break;
     case 'u64':
-      dv.setBigUint64(0, BigInt(v), true);
+      dv.setBigUint64(0, BigInt(value), true);
       break;
   }
   return b;
@@ -354,4 +358,18 @@ export function concatBytes(parts: Uint8Array[]): Uint8Array {
 /** Adds a one-output ONNX node; returns its output name. */
 export function node1(ctx: LayerContext, op: string, ins: readonly string[], attrs: Record<string, OnnxAttr> = {}): string {
   return ctx.node(op, ins, attrs)[0]!;
+}
+
+/** An i64 initializer holding `values` (dims default [values.length]); returns its name. */
+export function i64Const(ctx: LayerContext, values: readonly (number | bigint)[], dims: number[] = [values.length]): string {
+  return ctx.constant('i64', dims, concatBytes(values.map((v) => scalarBytes('i64', v)))).name;
+}
+
+/** The dims of input `i`: a Const's own dims, else its port's (-1 for a dynamic dim). */
+export function dimsOf(ctx: LayerContext, i: number): number[] {
+  return ctx.inputs[i]!.constant?.dims ?? ctx.layer.inputs[i]!.dims;
+}
+
+export function rankOf(ctx: LayerContext, i: number): number {
+  return dimsOf(ctx, i).length;
 }

@@ -3,7 +3,7 @@
  * onnxruntime-node) and compared with hand-computed values; plus the errors the front-end gives.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeValues, encodeValues } from '../../../fixtures/gen/evaluator.js';
+import { decodeValues, encodeValues, erf } from '../../../fixtures/gen/evaluator.js';
 import type { DType } from '../../../fixtures/gen/model-ir.js';
 import { NnError } from '../../core/types.js';
 import { OpenVinoBackend } from './openvino-backend.js';
@@ -134,16 +134,6 @@ function opOuts(type: string, inputs: In[], data: Record<string, string> | undef
 }
 const op1 = (type: string, inputs: In[], data?: Record<string, string>, extra: Partial<LayerSpec> & { consts?: In[] } = {}) => opOuts(type, inputs, data, 1, extra)[0]!;
 const map = (xs: number[], f: (x: number) => number) => xs.map(f);
-const erf = (x: number): number => {
-  // Abramowitz–Stegun 7.1.26 is too coarse for 1e-5; integrate the series instead
-  let sum = x;
-  let term = x;
-  for (let n = 1; n < 60; n++) {
-    term *= (-x * x) / n;
-    sum += term / (2 * n + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
-};
 /**
  * wasi-nn has no boolean tensor type: a boolean op is tested between Converts, u8 inputs → boolean
  * (when `boolInputs`) → the op → u8 output.

@@ -25,18 +25,20 @@ import {
   attr,
   binary,
   boolAttr,
-  concatBytes,
+  dimsOf,
   constInts,
   conv,
   elementType,
   enumAttr,
   floatAttr,
+  i64Const,
   int,
   intAttr,
   ints,
   invalid,
   out,
   pool,
+  rankOf,
   requireAttr,
   requireFloat,
   sameTypes,
@@ -141,7 +143,7 @@ const CORE_OPS: Readonly<Record<string, OpEntry>> = {
       const t = sameTypes(ctx);
       const names = ctx.inputs.map((v, i) => {
         const flag = boolAttr(ctx.layer, i === 0 ? 'transpose_a' : 'transpose_b', false);
-        const rank = v.constant ? v.constant.dims.length : ctx.layer.inputs[i]!.dims.length;
+        const rank = rankOf(ctx, i);
         if (!flag || rank < 2) return v.name;
         const perm = [...Array(rank).keys()];
         [perm[rank - 2], perm[rank - 1]] = [rank - 1, rank - 2];
@@ -164,11 +166,10 @@ const CORE_OPS: Readonly<Record<string, OpEntry>> = {
     notes: 'as Convolution; weights [G, C_OUT/G, C_IN/G, k…] with static dims become [C_OUT, C_IN/G, k…]',
     translate: (ctx) => {
       const w = ctx.inputs[1]!;
-      const dims = w.constant?.dims ?? ctx.layer.inputs[1]!.dims;
+      const dims = dimsOf(ctx, 1);
       if (dims.length < 4 || dims.some((d) => d < 0)) throw invalid(`layer ${ctx.layer.id} (GroupConvolution): the weights need static dims [G, C_OUT/G, C_IN/G, k…], got [${dims.join(',')}]`);
       const [g, og, ...rest] = dims as [number, number, ...number[]];
-      const shape = ctx.constant('i64', [dims.length - 1], concatBytes([g * og, ...rest].map((d) => scalarBytes('i64', d))));
-      const reshaped = ctx.node('Reshape', [w.name, shape.name])[0]!;
+      const reshaped = ctx.node('Reshape', [w.name, i64Const(ctx, [g * og, ...rest])])[0]!;
       return conv(ctx, ctx.inputs[0]!, { name: reshaped, type: w.type }, g);
     },
   },
