@@ -11,13 +11,15 @@ import { runCommand } from './run-command.js';
 import { SuiteError } from './suite-loader.js';
 import { REPORTS_USAGE, reportsMain } from '../reports/cli.js';
 import { OutputPathError, ReportFileError } from '../reports/report-io.js';
+import { SETUP_USAGE, setupMain } from './setup-command.js';
 
 export { UsageError };
 export { BAD_STATUSES } from './run-output.js';
 
 export const USAGE = `${RUN_USAGE}
 ${REPORTS_USAGE}
-${DETECT_USAGE}`;
+${DETECT_USAGE}
+${SETUP_USAGE}`;
 
 export const HELP = `wasi-nn-conformance: conformance and differential runs of wasi-nn runtimes
 (${Object.keys(RUNTIMES).join(', ')}).
@@ -35,6 +37,7 @@ export const COMMANDS: Record<string, (argv: readonly string[]) => Promise<numbe
   review: (argv) => reportsMain('review', argv),
   render: (argv) => reportsMain('render', argv),
   merge: (argv) => reportsMain('merge', argv),
+  setup: (argv) => setupMain(argv),
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

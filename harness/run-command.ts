@@ -100,6 +100,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`wasi-nn-conformance: runtime ${runtime.name} unavailable: ${detection.reason}; fix: ${detection.fix}\n`);
     return EXIT_USAGE;
   }
+  // the start-up line: which binary, and what it was found able to do
+  if (detection.path) process.stderr.write(`${runtime.name}: ${detection.path} (${detection.version})${detection.details ? `; ${detection.details}` : ''}\n`);
   const caps = await runtime.capabilities();
   if (!caps.dialects.includes(runtime.dialect)) {
     throw new UsageError(`runtime ${runtime.name} speaks the ${caps.dialects.join(', ')} dialect(s), not ${runtime.dialect}`);

@@ -45,6 +45,19 @@ describe('expectations', () => {
     expect(unmatchedExpectations(file, ['abi.get_output.small', 'onnx.crashes'], 'wamr').map((e) => e.id)).toEqual(['abi.load_by_name.not_found.absolute_host_path']);
   });
 
+  it('applies a cpu_flags expectation only on a host whose CPU has one of the flags', () => {
+    const bf16: ExpectationFile = { runtime: 'wasmtime', expectations: [{ id: 'openvino.golden.*', reason: 'bf16 inference on this CPU', cpu_flags: ['avx512_bf16', 'amx_bf16'] }] };
+    const amx = new Set(['avx2', 'amx_bf16']);
+    const plain = new Set(['avx2', 'avx512f']);
+    expect(applyExpectations(caseResult('openvino.golden.x', 'FAIL'), bf16, 'witx', amx).status).toBe('XFAIL');
+    // on a CPU without bf16 the same failure stays red, and a pass is a plain PASS, not XPASS
+    expect(applyExpectations(caseResult('openvino.golden.x', 'FAIL'), bf16, 'witx', plain).status).toBe('FAIL');
+    expect(applyExpectations(caseResult('openvino.golden.x', 'PASS'), bf16, 'witx', plain).status).toBe('PASS');
+    expect(applyExpectations(caseResult('openvino.golden.x', 'PASS'), bf16, 'witx', amx).status).toBe('XPASS');
+    expect(unmatchedExpectations(bf16, [], 'witx', plain)).toEqual([]);
+    expect(unmatchedExpectations(bf16, [], 'witx', amx).map((e) => e.id)).toEqual(['openvino.golden.*']);
+  });
+
   it('every committed expectation file is valid and named after its runtime', () => {
     const files = readdirSync(EXPECTATIONS_DIR).filter((f) => f.endsWith('.json'));
     expect(files).toContain('reference.json');

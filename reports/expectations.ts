@@ -32,7 +32,7 @@ export function validateExpectations(data: unknown, file: string): asserts data 
   }
   const seen = new Set<string>();
   (data as ExpectationFile).expectations.forEach((e, i) => {
-    const key = `${e.id} ${(e.dialects ?? []).join(',')}`;
+    const key = `${e.id} ${(e.dialects ?? []).join(',')} ${(e.cpu_flags ?? []).join(',')}`;
     if (seen.has(key)) throw new ReportFileError(file, `/expectations/${i}/id`, `${e.id} is listed twice`);
     seen.add(key);
   });
@@ -79,15 +79,35 @@ function matches(pattern: string, id: string): boolean {
   return re.test(id);
 }
 
-/** The expectation for a case under a dialect: an exact id wins over a pattern. */
-export function expectationFor(file: ExpectationFile, id: string, dialect: string): Expectation | undefined {
-  const applicable = file.expectations.filter((e) => (!e.dialects || e.dialects.includes(dialect)) && matches(e.id, id));
+let cpuFlags: ReadonlySet<string> | undefined;
+/** The flags /proc/cpuinfo reports for this host's CPU (none where there is no procfs). */
+export function hostCpuFlags(): ReadonlySet<string> {
+  if (!cpuFlags) {
+    let text = '';
+    try {
+      text = readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      // not Linux: no flags, so cpu_flags expectations never apply
+    }
+    cpuFlags = new Set(/^flags\s*:(.*)$/m.exec(text)?.[1]?.trim().split(/\s+/) ?? []);
+  }
+  return cpuFlags;
+}
+
+/** Whether an expectation applies on this host and under this dialect. */
+function applies(e: Expectation, dialect: string, flags: ReadonlySet<string>): boolean {
+  return (!e.dialects || e.dialects.includes(dialect)) && (!e.cpu_flags || e.cpu_flags.some((f) => flags.has(f)));
+}
+
+/** The expectation for a case under a dialect on a host with `flags`: an exact id wins over a pattern. */
+export function expectationFor(file: ExpectationFile, id: string, dialect: string, flags: ReadonlySet<string> = hostCpuFlags()): Expectation | undefined {
+  const applicable = file.expectations.filter((e) => applies(e, dialect, flags) && matches(e.id, id));
   return applicable.find((e) => e.id === id) ?? applicable[0];
 }
 
 /** XFAIL / XPASS per the expectation file; other results come back unchanged. */
-export function applyExpectations<R extends ReportableResult>(result: R, file: LoadedExpectations, dialect: string): R {
-  const e = expectationFor(file, result.id, dialect);
+export function applyExpectations<R extends ReportableResult>(result: R, file: LoadedExpectations, dialect: string, flags: ReadonlySet<string> = hostCpuFlags()): R {
+  const e = expectationFor(file, result.id, dialect, flags);
   if (!e) return result;
   const expected = { reason: e.reason, ...(e.issue ? { issue: e.issue } : {}), actual_status: result.status };
   if (result.status === 'PASS') {
@@ -103,6 +123,6 @@ export function applyExpectations<R extends ReportableResult>(result: R, file: L
 }
 
 /** Expectations that matched none of the given case ids (stale entries, typos). */
-export function unmatchedExpectations(file: ExpectationFile, ids: readonly string[], dialect: string): Expectation[] {
-  return file.expectations.filter((e) => (!e.dialects || e.dialects.includes(dialect)) && !ids.some((id) => matches(e.id, id)));
+export function unmatchedExpectations(file: ExpectationFile, ids: readonly string[], dialect: string, flags: ReadonlySet<string> = hostCpuFlags()): Expectation[] {
+  return file.expectations.filter((e) => applies(e, dialect, flags) && !ids.some((id) => matches(e.id, id)));
 }

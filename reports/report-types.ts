@@ -117,6 +117,8 @@ export interface Expectation {
   evidence?: 'measured' | 'read-from-source';
   issue?: string;
   dialects?: string[];
+  /** only on hosts whose CPU reports any of these /proc/cpuinfo flags (a failure the host's CPU decides) */
+  cpu_flags?: string[];
   statuses?: Status[];
 }
 

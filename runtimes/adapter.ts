@@ -26,7 +26,8 @@ export interface GuestJob {
 }
 
 export type Detection =
-  | { available: true; version: string; path?: string }
+  /** details: what else the run's start-up line should say (the backends found, where a library came from) */
+  | { available: true; version: string; path?: string; details?: string }
   | { available: false; reason: string; fix: string };
 
 /**

@@ -78,13 +78,17 @@ export function resolveBinary(spec: BinarySpec, env: NodeJS.ProcessEnv = process
   return { ok: false, reason: `\`${spec.defaultName}\` is not on PATH and ${spec.envVar} is not set`, fix };
 }
 
-/** A Rust runtime that panicked: exit 101 and the panic message on stderr (wasmtime; WasmEdge's Rust plugins). */
+/**
+ * A Rust runtime that panicked: the panic message on stderr, then exit 101 (panic=unwind) or
+ * SIGABRT (panic=abort, as wasmtime's release builds are).
+ */
 export function runtimePanic(r: SpawnResult): string | undefined {
-  if (r.exitCode !== 101) return undefined;
+  const how = r.exitCode === 101 ? 'exit 101' : r.signal === 'SIGABRT' ? 'SIGABRT' : undefined;
+  if (!how) return undefined;
   const m = /^.*panicked at .*$/m.exec(r.stderr);
   if (!m) return undefined;
   const next = r.stderr.slice((m.index ?? 0) + m[0].length).split('\n').find((l) => l.trim() !== '');
-  return `the runtime panicked (exit 101): ${m[0].trim()}${next ? ` ${next.trim()}` : ''}`.slice(0, 500);
+  return `the runtime panicked (${how}): ${m[0].trim()}${next ? ` ${next.trim()}` : ''}`.slice(0, 500);
 }
 
 /** Shared reading of a spawn result: signal, timeout, truncation, a panic, a run that could not start. */
@@ -151,6 +155,13 @@ export abstract class ChildProcessAdapter implements RuntimeAdapter {
   protected resolve(): Resolution {
     return resolveBinary(this.binary);
   }
+  /**
+   * After the version answered: what the binary can do (asked of the binary itself), or why it
+   * cannot be used at all. `details` goes into the run's start-up line.
+   */
+  protected async examine(_path: string, _version: string): Promise<{ unavailable: { reason: string; fix: string } } | { details?: string }> {
+    return {};
+  }
 
   detect(): Promise<Detection> {
     this.detection ??= this.probe();
@@ -167,7 +178,10 @@ export abstract class ChildProcessAdapter implements RuntimeAdapter {
     }
     const problem = this.checkVersionOutput(r.stdout);
     if (problem) return { available: false, ...problem };
-    return { available: true, version: this.versionOf(r.stdout, r.stderr), path: found.path };
+    const version = this.versionOf(r.stdout, r.stderr);
+    const seen = await this.examine(found.path, version);
+    if ('unavailable' in seen) return { available: false, ...seen.unavailable };
+    return { available: true, version, path: found.path, ...(seen.details ? { details: seen.details } : {}) };
   }
 
   cannotRun(job: GuestJob): string | undefined {

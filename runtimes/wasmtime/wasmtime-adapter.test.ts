@@ -1,7 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readManifest } from '../../setup/manifest.js';
 import { CTX, SAMPLE_JOB } from '../test-jobs.js';
 import type { SpawnResult } from '../spawn.js';
-import { WasmtimeAdapter, interpretWasmtime } from './wasmtime-adapter.js';
+import { WasmtimeAdapter, interpretWasmtime, libraryDirsFor, wasmtimeDialects, wasmtimeMajor } from './wasmtime-adapter.js';
+import { classifyProbe } from './wasmtime-probe.js';
 
 const run = (over: Partial<SpawnResult>): SpawnResult => ({ exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, truncated: false, durationMs: 1, ...over });
 
@@ -72,6 +77,26 @@ describe('wasmtime output', () => {
   it('exit 134 with "wasm trap:" is a trap, with the function of the first frame', () => {
     expect(interpretWasmtime(run({ exitCode: 134, stderr })).trap).toBe('wasm trap: out of bounds memory access (in function do_call)');
   });
+  it('a host function\'s error (exit 1 after the wasm backtrace) is a trap naming the host call (measured on 49.0.3)', () => {
+    const hostError = [
+      'Error: failed to run main module `/h/guests/driver/witx.wasm`',
+      '',
+      'Caused by:',
+      '    0: failed to invoke command default',
+      '    1: error while executing at wasm backtrace:',
+      '           0:   0x109d - <unknown>!main',
+      '           1:   0x5c3a - <unknown>!__main_void',
+      '    2: In func wasi_ephemeral_nn::set_input at read tensor: Invalid enum value TensorType',
+      '    3: Invalid enum value TensorType',
+    ].join('\n');
+    expect(interpretWasmtime(run({ exitCode: 1, stdout: '{"step":1}\n', stderr: hostError })).trap).toBe('host error: In func wasi_ephemeral_nn::set_input at read tensor: Invalid enum value TensorType (in function main)');
+  });
+  it('a panic of a release build (panic=abort: SIGABRT) is a crash with the panic message', () => {
+    const stderr = "\nthread 'main' (20595) panicked at crates/wasi-nn/src/backend/openvino.rs:219:17:\nnot implemented: OpenVINO does not support TPU execution targets\nstack backtrace:\n";
+    const o = interpretWasmtime(run({ exitCode: null, signal: 'SIGABRT', stdout: '{"step":1}\n', stderr }));
+    expect(o.crash).toBe("the runtime panicked (SIGABRT): thread 'main' (20595) panicked at crates/wasi-nn/src/backend/openvino.rs:219:17: not implemented: OpenVINO does not support TPU execution targets");
+    expect(o.trap).toBeUndefined();
+  });
   it('a host panic (exit 101) is not a trap', () => {
     const o = interpretWasmtime(run({ exitCode: 101, stdout: '{"step":1}\n', stderr: "thread 'main' panicked at crates/wasi-nn/src/witx.rs: not implemented: guest error conversion" }));
     expect(o.trap).toBeUndefined();
@@ -86,13 +111,62 @@ describe('wasmtime output', () => {
 
 describe('wasmtime detect', () => {
   afterEach(() => vi.unstubAllEnvs());
-  it('unavailable when not on PATH: reason and a fix naming WASI_NN_WASMTIME', async () => {
+  it('unavailable when not on PATH and not set up: reason and a fix naming setup and WASI_NN_WASMTIME', async () => {
     vi.stubEnv('WASI_NN_WASMTIME', '');
     vi.stubEnv('PATH', '/nonexistent');
+    vi.stubEnv('WASI_NN_CONFORMANCE_CACHE', mkdtempSync(join(tmpdir(), 'wasi-nn-no-setup-')));
     expect(await new WasmtimeAdapter().detect()).toEqual({
       available: false,
-      reason: '`wasmtime` is not on PATH and WASI_NN_WASMTIME is not set',
-      fix: expect.stringContaining('WASI_NN_WASMTIME=/path/to/wasmtime'),
+      reason: '`wasmtime` is not on PATH, WASI_NN_WASMTIME is not set, and `setup wasmtime` has not been run',
+      fix: expect.stringMatching(/npx wasi-nn-conformance setup wasmtime.*WASI_NN_WASMTIME=\/path\/to\/wasmtime/),
     });
+  });
+  it('reads the major version and the dialects it serves', () => {
+    expect(wasmtimeMajor('wasmtime 49.0.3 (f96eabaa1 2026-10-14)')).toBe(49);
+    expect(wasmtimeMajor('wasmtime-cli 14.0.4')).toBe(14);
+    expect(wasmtimeMajor('something else')).toBeUndefined();
+    expect(wasmtimeDialects(49)).toEqual(['witx', 'wit-2024-10-28']);
+    expect(wasmtimeDialects(30)).toEqual(['witx', 'wit-2024-08-19']);
+    expect(wasmtimeDialects(14)).toEqual(['witx', 'witx-2020']);
+    expect(wasmtimeDialects(undefined)).toHaveLength(4);
+  });
+  it('gives the child the library folders setup recorded for that binary, and OpenVINO\'s unless the user has an OpenVINO', () => {
+    const manifest = {
+      openvino: { version: '2026.4.1', wheel: 'openvino==2026.4.1', libDir: '/c/ov/lib', wheelLibDir: '/c/site/openvino/libs' },
+      'wasmtime-onnx': { binary: '/c/onnx/bin/wasmtime', version: 'wasmtime 48.0.2', source: 'crate', libDirs: ['/c/onnx/ort'] },
+    };
+    expect(libraryDirsFor('/c/onnx/bin/wasmtime', manifest, {})).toEqual(['/c/onnx/ort', '/c/ov/lib']);
+    expect(libraryDirsFor('/usr/bin/wasmtime', manifest, {})).toEqual(['/c/ov/lib']);
+    expect(libraryDirsFor('/usr/bin/wasmtime', manifest, { OPENVINO_INSTALL_DIR: '/opt/intel/openvino' })).toEqual([]);
+  });
+  it('classifies what the probe guest saw (messages measured on 49.0.3 with WASMTIME_LOG=wasmtime_wasi_nn=debug)', () => {
+    expect(classifyProbe(0, 'output: 0.000000 1.975612 1.840951\n', '')).toEqual({ state: 'works', printed: 'output: 0.000000 1.975612 1.840951' });
+    expect(classifyProbe(1, 'load: errno 6\n', 'DEBUG wasmtime_wasi_nn::witx::generated: host error: UsageError(InvalidEncoding(GraphEncoding::Onnx))').state).toBe('not-built');
+    expect(classifyProbe(1, 'load: errno 5\n', 'host error: BackendError(BackendAccess(library loading error: ... Unable to find the `openvino_c` library to load').state).toBe('library-missing');
+    expect(classifyProbe(1, '', 'Caused by:\n    1: unknown import: `wasi_ephemeral_nn::load` has not been defined').state).toBe('no-wasi-nn');
+    expect(classifyProbe(1, 'load: errno 5\n', 'ERROR: something else')).toMatchObject({ state: 'fails', detail: expect.stringContaining('something else') });
+  });
+  it('a compiled guest (.cwasm) is run with --allow-precompiled', () => {
+    const plan = new WasmtimeAdapter().command({ ...SAMPLE_JOB, wasm: '/tmp/x/0-witx.cwasm', preloads: [] }, CTX);
+    expect(plan.ok && plan.command.args.slice(0, 4)).toEqual(['run', '-S', 'nn', '--allow-precompiled']);
+  });
+});
+
+// The real binary, where `setup wasmtime` was run (CI runs it first and sets WASI_NN_REQUIRE_WASMTIME=1, so it cannot skip there).
+const setUp = readManifest().wasmtime;
+const required = process.env.WASI_NN_REQUIRE_WASMTIME === '1';
+describe.skipIf(!setUp && !required)('the wasmtime that `setup wasmtime` installed', () => {
+  it('is found without settings, with its OpenVINO backend working and the others named', async () => {
+    expect(setUp, 'WASI_NN_REQUIRE_WASMTIME=1 but `npx wasi-nn-conformance setup wasmtime` has not been run').toBeDefined();
+    vi.stubEnv('WASI_NN_WASMTIME', '');
+    vi.stubEnv('PATH', '/nonexistent');
+    const wt = new WasmtimeAdapter();
+    const d = await wt.detect();
+    expect(d).toMatchObject({ available: true, path: setUp?.binary, version: expect.stringMatching(/^wasmtime 49\.0\.3 /) });
+    expect(d.available && d.details).toMatch(/openvino: works; onnx: not built in.*; pytorch: not built in/);
+    const caps = await wt.capabilities();
+    expect(caps.encodings).toEqual(['openvino']);
+    expect(caps.dialects).toEqual(['witx', 'wit-2024-10-28']);
+    vi.unstubAllEnvs();
   });
 });
