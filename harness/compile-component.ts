@@ -11,6 +11,9 @@
  *   outputs is an unknown name; the component cases check each error at its WIT call;
  * - a caller buffer too small for an output: tensor.data() returns the whole tensor;
  * - a name that is not UTF-8: the canonical ABI traps on such a string.
+ * An input is named by the model's own name where the case's fixtures tell it (an ONNX or
+ * OpenVINO IR fixture with a golden file): every WIT host resolves that, while a decimal index
+ * is the reference host's extension (wasmtime 49's backends answer runtime-error to "0").
  */
 import type { Dialect } from '../reference-host/abi/dialects.js';
 import type { BuildersStep, CallStep, TensorStep, Value } from './case-types.js';
@@ -34,8 +37,46 @@ export class ComponentCase {
   private readonly notUtf8 = new Set<string>();
   /** the ctx values (as written in the case) that an earlier step computed on */
   private readonly computed = new Set<string>();
+  /** buffer → the fixture it holds */
+  private readonly fixtures = new Map<string, string>();
+  /** builders buffer → its first builder's buffer */
+  private readonly firstBuilder = new Map<string, string>();
+  /** `$g` / `$c` values → the fixture their graph was loaded from */
+  private readonly modelOf = new Map<string, string>();
 
   constructor(private readonly dialect: Dialect) {}
+
+  /** a fixture step */
+  fixture(buffer: string, path: string): void {
+    this.fixtures.set(buffer, path);
+  }
+
+  /**
+   * The model's own name of the input a set_input step sets, when the case loaded an ONNX or
+   * OpenVINO IR fixture into the context and a golden file names its inputs; undefined otherwise
+   * (the driver then names the input by its decimal index).
+   */
+  inputName(step: CallStep, inputNames: (family: string) => readonly string[] | undefined): string | undefined {
+    if (step.call !== 'set_input' || typeof step.args?.index !== 'number') return undefined;
+    const fixture = this.modelOf.get(String(step.args.ctx));
+    const m = fixture === undefined ? null : /^(?:onnx|openvino)\/([A-Za-z0-9_]+)\.(?:onnx|xml)$/.exec(fixture);
+    if (!m) return undefined;
+    return inputNames(m[1] as string)?.[step.args.index];
+  }
+
+  /** Follows which fixture a graph and its contexts came from. */
+  private track(step: CallStep): void {
+    const ref = (v: unknown) => /^@([A-Za-z_][A-Za-z0-9_]*)$/.exec(String(v ?? ''))?.[1];
+    if (step.call === 'load' && step.result) {
+      const b = ref(step.args?.builders);
+      const first = b === undefined ? undefined : this.firstBuilder.get(b);
+      const fixture = first === undefined ? undefined : this.fixtures.get(first);
+      if (fixture !== undefined) this.modelOf.set(`$${step.result}`, fixture);
+    } else if (step.call === 'init_execution_context' && step.result) {
+      const fixture = this.modelOf.get(String(step.args?.graph));
+      if (fixture !== undefined) this.modelOf.set(`$${step.result}`, fixture);
+    }
+  }
 
   bytes(buffer: string, bytes: Uint8Array): void {
     try {
@@ -66,6 +107,7 @@ export class ComponentCase {
       throw new DialectUnsupported(this.dialect.name, 'a builder given as pointer and length is pointer-level: the canonical ABI lowers list<list<u8>> itself', `${ptr}/builders`);
     }
     this.structs.add(step.buffer);
+    if (typeof step.builders[0] === 'string') this.firstBuilder.set(step.buffer, step.builders[0]);
   }
 
   poke(buffer: string, ptr: string): void {
@@ -76,6 +118,7 @@ export class ComponentCase {
 
   call(step: CallStep, ptr: string, size: (name: string) => number | undefined): void {
     checkComponentCall(step, this.dialect, ptr, { size, utf8: (name) => !this.notUtf8.has(name), computed: this.computed });
+    this.track(step);
   }
 }
 

@@ -178,3 +178,32 @@ describe('what a dialect cannot express', () => {
     for (const d of DIALECT_NAMES) expect(() => compile(bad, d)).toThrow(CompileError);
   });
 });
+
+describe('component dialects name inputs by the model\'s name', () => {
+  const setInput = (fixtures: string[], encoding: string, index = 0): Case =>
+    kase([
+      ...fixtures.map((f, i): Step => ({ buffer: `m${i}`, fixture: f })),
+      { buffer: 'b', builders: fixtures.map((_, i) => `m${i}`) },
+      { call: 'load', args: { builders: '@b', encoding, target: 'cpu' }, result: 'g' },
+      { call: 'init_execution_context', args: { graph: '$g' }, result: 'c' },
+      { buffer: 't', tensor: { golden: { model: 'affine_relu', input: 0 } } },
+      { call: 'set_input', args: { ctx: '$c', index, tensor: '@t' } },
+    ]);
+  it.each(['wit-2024-10-28', 'wit-2024-08-19'] as const)('%s: an ONNX or IR fixture with a golden file gets its input name before set_input', (dialect) => {
+    for (const [fixtures, encoding] of [[['onnx/affine_relu.onnx'], 'onnx'], [['openvino/affine_relu.xml', 'openvino/affine_relu.bin'], 'openvino']] as const) {
+      const l = lines(compile(setInput([...fixtures], encoding), dialect));
+      const at = l.findIndex((x) => /^name \.input_name\d+$/.test(x));
+      expect(at, l.join('\n')).toBeGreaterThan(0);
+      // "X", the model's input, right before the call
+      expect(l[at - 1]).toMatch(/^hex \.input_name\d+ 0 58$/);
+      expect(l[at + 1]).toMatch(/^call set_input /);
+    }
+  });
+  it('not for an index the golden does not name, an engine whose files carry no such names, or a core dialect', () => {
+    const named = (c: Case, d: DialectName) => lines(compile(c, d)).some((x) => x.startsWith('name '));
+    expect(named(setInput(['onnx/affine_relu.onnx'], 'onnx'), 'wit-2024-10-28')).toBe(true);
+    expect(named(setInput(['onnx/affine_relu.onnx'], 'onnx', 1), 'wit-2024-10-28')).toBe(false);
+    expect(named(setInput(['pytorch/affine_relu.pt'], 'pytorch'), 'wit-2024-10-28')).toBe(false);
+    expect(named(setInput(['onnx/affine_relu.onnx'], 'onnx'), 'witx')).toBe(false);
+  });
+});

@@ -125,16 +125,30 @@ export interface CompileOptions {
 /** Parsed golden files by path: every case is compiled once per dialect at load and again to run. */
 const goldenFiles = new Map<string, { mtimeMs: number; golden: GoldenFile }>();
 
-export function loadGolden(fixturesDir: string, ref: { model: string; case?: string }, pointer: string): GoldenFile['cases'][number] {
-  const path = join(fixturesDir, 'goldens', `${ref.model}.json`);
-  if (!existsSync(path)) throw new CompileError(`no golden file fixtures/goldens/${ref.model}.json`, pointer);
+/** The input names a golden file gives its model (undefined when there is no golden file, or a name is missing or over 63 bytes). */
+function goldenInputNames(fixturesDir: string, family: string): readonly string[] | undefined {
+  const path = join(fixturesDir, 'goldens', `${family}.json`);
+  if (!existsSync(path)) return undefined;
+  const inputs = (readGoldenFile(path).cases[0]?.inputs ?? []) as { name?: string }[];
+  const names = inputs.map((i) => i.name);
+  return names.every((n): n is string => typeof n === 'string' && n !== '' && Buffer.byteLength(n) <= 63) ? names : undefined;
+}
+
+/** A golden file, parsed once per change of the file. */
+function readGoldenFile(path: string): GoldenFile {
   const { mtimeMs } = statSync(path);
   let cached = goldenFiles.get(path);
   if (!cached || cached.mtimeMs !== mtimeMs) {
     cached = { mtimeMs, golden: JSON.parse(readFileSync(path, 'utf8')) as GoldenFile };
     goldenFiles.set(path, cached);
   }
-  const golden = cached.golden;
+  return cached.golden;
+}
+
+export function loadGolden(fixturesDir: string, ref: { model: string; case?: string }, pointer: string): GoldenFile['cases'][number] {
+  const path = join(fixturesDir, 'goldens', `${ref.model}.json`);
+  if (!existsSync(path)) throw new CompileError(`no golden file fixtures/goldens/${ref.model}.json`, pointer);
+  const golden = readGoldenFile(path);
   const name = ref.case ?? 'default';
   const found = golden.cases.find((c) => c.name === name);
   if (!found) throw new CompileError(`golden ${ref.model} has no case ${JSON.stringify(name)}`, pointer);
@@ -260,6 +274,7 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
     } else if ('fixture' in step) {
       const host = join(options.fixturesDir, step.fixture);
       if (!existsSync(host)) throw new CompileError(`no fixture ${step.fixture}`, `${ptr}/fixture`);
+      component?.fixture(step.buffer, step.fixture);
       w.define(step.buffer, statSync(host).size, `${ptr}/buffer`);
       w.emit(`file ${step.buffer} ${GUEST_FIXTURES_DIR}/${step.fixture}`);
     } else if ('tensor' in step) {
@@ -360,6 +375,11 @@ function compileCall(
     throw new DialectUnsupported(dialect.name, `it calls ${step.call}, which the ${dialect.name} driver does not import (it has ${dialect.functions.join(', ')})`, `${ptr}/call`);
   }
   component?.call(step, ptr, (name) => w.buffers.get(name)?.size);
+  const inputName = component?.inputName(step, (family) => goldenInputNames(options.fixturesDir, family));
+  if (inputName !== undefined) {
+    w.bytes(`.input_name${index}`, Buffer.from(inputName, 'utf8'), `${ptr}/args/index`);
+    w.emit(`name .input_name${index}`);
+  }
   const legacy = dialect.layout === 'legacy';
   const legacyGetOutput = legacy && step.call === 'get_output';
   const expect = step.expect ?? { errno: 'success' as const };

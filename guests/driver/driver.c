@@ -621,6 +621,20 @@ static void op_call(unsigned long step, char **tok, size_t ntok) {
   end_line();
 }
 
+/* `name NAME`: component builds only; the next set_input names its input by the bytes of buffer
+ * NAME (at most 63) instead of its decimal index. */
+static void op_name(unsigned long step, char **tok, size_t ntok) {
+  if (!HAVE_COMPONENT) fail(step, "name is for the component builds");
+  if (ntok != 2) fail(step, "name takes 1 argument (NAME), got %zu", ntok - 1);
+  struct buffer *b = need_buf(step, tok[1]);
+  if (b->size > 63) fail(step, "name: an input name of %lu bytes (at most 63)", (unsigned long)b->size);
+#if HAVE_COMPONENT
+  wit_name_next_input(b->data, b->size);
+#endif
+  fprintf(rec, "{\"step\":%lu,\"op\":\"name\"", step);
+  end_line();
+}
+
 static void op_dump(unsigned long step, char **tok, size_t ntok) {
   if (ntok != 4) fail(step, "dump takes 3 arguments (NAME OFFSET LEN), got %zu", ntok - 1);
   struct buffer *b = need_buf(step, tok[1]);
@@ -703,6 +717,7 @@ int main(int argc, char **argv) {
     else if (strcmp(op, "u32") == 0) op_write(step, tok, ntok, 1);
     else if (strcmp(op, "call") == 0) op_call(step, tok, ntok);
     else if (strcmp(op, "dump") == 0) op_dump(step, tok, ntok);
+    else if (strcmp(op, "name") == 0) op_name(step, tok, ntok);
     else fail(step, "unknown operation '%.64s'", op);
   }
   fclose(f);

@@ -111,7 +111,7 @@ struct wit_named { uint32_t name, name_len, tensor; }; /* tuple<string, own<tens
 struct wit_ctx {
   uint32_t ctx, used;
   struct wit_named pending[WIT_MAX_INPUTS]; /* set_input's tensors, until compute (rc-2024-10-28) */
-  char pending_names[WIT_MAX_INPUTS][11];
+  char pending_names[WIT_MAX_INPUTS][64];
   uint32_t npending;
   struct wit_list outputs; /* the last successful compute's list<named-tensor> */
 };
@@ -182,10 +182,29 @@ static uint32_t wit_tensor_of(uint32_t tensor_ptr) {
   return wit_tensor_new(f[0], f[1], f[2], f[3], f[4]);
 }
 
+/* The name the next set_input gives its input instead of the decimal index (the `name` op):
+ * the model's own input name, which every WIT host resolves (a decimal index is the reference
+ * host's extension). -1: none. */
+static char wit_next_name[64];
+static int wit_next_name_len = -1;
+
+__attribute__((unused)) static void wit_name_next_input(const uint8_t *bytes, size_t len) {
+  memcpy(wit_next_name, bytes, len);
+  wit_next_name[len] = 0;
+  wit_next_name_len = (int)len;
+}
+
 static uint32_t nn_set_input(uint32_t ctx, uint32_t index, uint32_t tensor_ptr) {
   uint32_t tensor = wit_tensor_of(tensor_ptr);
-  char name[11];
-  int n = snprintf(name, sizeof name, "%lu", (unsigned long)index);
+  char name[64];
+  int n;
+  if (wit_next_name_len >= 0) {
+    memcpy(name, wit_next_name, (size_t)wit_next_name_len + 1);
+    n = wit_next_name_len;
+    wit_next_name_len = -1;
+  } else {
+    n = snprintf(name, sizeof name, "%lu", (unsigned long)index);
+  }
 #ifdef NN_WIT_SET_INPUT
   struct ret8 r = {0, 0};
   wit_set_input(ctx, (uint32_t)(uintptr_t)name, (uint32_t)n, tensor, (uint32_t)(uintptr_t)&r);

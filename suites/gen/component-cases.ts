@@ -120,6 +120,18 @@ function nameCases(): Case[] {
     { id: 'model_name', name: 'X', title: 'by the model\'s input name' },
     { id: 'decimal_index', name: '0', title: 'by decimal index "0"' },
   ];
+  // the same over OpenVINO IR: wasmtime's OpenVINO backend sets an input by OpenVINO tensor name
+  // and names every output by its decimal index (crates/wasi-nn/src/backend/openvino.rs compute;
+  // measured on 49.0.3), where its ONNX backend uses the model's names for both
+  for (const i of inputs) {
+    cases.push({
+      id: `component.names.openvino_input_${i.id}.rc1028`,
+      title: `OpenVINO IR: compute takes an input ${i.title} and names the output by the model's output name`,
+      spec: `${NAMED_TENSOR}; ${REFERENCE_NAMES} (an IR's names are its ports' names)`,
+      requires: requires([RC1028], ['openvino']),
+      steps: [...model('openvino/affine_relu.xml', 'openvino', ['openvino/affine_relu.xml', 'openvino/affine_relu.bin']), ...tensor('t'), text('n', i.name), ...computeNamed([{ name: 'n', tensor: '$t_h' }], { errno: 'success', names: ['Y'] }), affineOut('$in_outs')],
+    });
+  }
   for (const i of inputs) {
     cases.push({
       id: `component.names.input_${i.id}.rc1028`,

@@ -850,6 +850,22 @@ function item22(): CaseSpec[] {
   ];
 }
 
+function item23(): CaseSpec[] {
+  const CPU = 'OpenVINO\'s CPU plugin computes below the precision the model and wasi-nn\'s tensor types name: on a CPU with native bf16 (avx512_bf16 or amx_bf16) its default INFERENCE_PRECISION_HINT is bf16, so an f32 model runs in bf16; i64 tensors are executed as i32 and saturate; integer arithmetic passes through f32 (measured: OpenVINO 2026.4.1 from PyPI reports INFERENCE_PRECISION_HINT bfloat16 on a Xeon with amx_bf16, and gives the golden with the hint f32). wasmtime compiles the model with no configuration (crates/wasi-nn/src/backend/openvino.rs `compile_model(&model, target)`; measured on 49.0.3).';
+  const run = (id: string, family: string, bytes: number, what: string): CaseSpec => ({
+    id: `disagreements.23.${id}`,
+    title: `OpenVINO IR: the ${family} model computes its golden within the ${what}`,
+    spec: `${CPU} Reference host: the model computes in the precision its types name; the output equals the golden within the case's tolerance.`,
+    requires: { ...openvino, dialects: [...NEW_WITX_TYPES, ...WIT_TYPES] },
+    steps: [...load(MODEL.openvino(family)), context(), { buffer: 't', tensor: golden(family, 0) }, setInput('t'), compute(), outputIs(family, 0, bytes)],
+  });
+  return [
+    run('f32_model_in_f32', 'affine_relu', 12, 'f32 tolerance (abs 1e-5 + rel 1e-4); measured on wasmtime 49.0.3 on an amx_bf16 CPU: 1.4175936 where the golden is 1.4159093'),
+    run('i64_model_exact', 'int_muladd_i64', 48, 'exact i64 values; measured on wasmtime 49.0.3: 2147483647 where the golden is 5000000000000'),
+    run('i32_model_exact', 'scale_i32', 24, 'exact i32 values; measured on wasmtime 49.0.3: 2000000000 where the golden is 2000000001'),
+  ];
+}
+
 /** Item number → short file name and description, with its cases. */
 const ITEMS: [string, string, () => CaseSpec[]][] = [
   ['01-numbering', 'enum numbering drift: encodings 5/6, tensor type u8 = 2/3/4, errno numbering', item01],
@@ -874,6 +890,7 @@ const ITEMS: [string, string, () => CaseSpec[]][] = [
   ['20-dims-validation', 'dims arrays that run off memory', item20],
   ['21-ggml-filesystem', 'GGML and the guest filesystem', item21],
   ['22-wit-onnx-types', 'ONNX f16 models and non-f32 outputs', item22],
+  ['23-openvino-cpu-precision', 'OpenVINO\'s CPU plugin below the model\'s precision: bf16 for f32, i32 for i64', item23],
 ];
 
 export function disagreementCaseFiles(): Record<string, CaseFile> {
