@@ -130,7 +130,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const writer = new ReportWriter(
     args.out,
     {
-      runtime: { name: runtime.name, version: detection.version, dialect: runtime.dialect, ...(detection.path ? { path: detection.path } : {}), ...(args.runtimeBuild ? { build: args.runtimeBuild } : {}) },
+      runtime: { name: runtime.name, version: detection.version, dialect: runtime.dialect, ...(detection.path ? { path: detection.path } : {}), ...(args.runtimeBuild ? { build: args.runtimeBuild } : detection.build ? { build: detection.build } : {}) },
       encodings: caps.encodings,
       ...(caps.engines ? { engines: caps.engines } : {}),
       jobs,

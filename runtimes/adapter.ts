@@ -27,7 +27,8 @@ export interface GuestJob {
 
 export type Detection =
   /** details: what else the run's start-up line should say (the backends found, where a library came from) */
-  | { available: true; version: string; path?: string; details?: string }
+  /** build: how the binary was had, when the adapter knows (`setup` recorded it); `--runtime-build` wins */
+  | { available: true; version: string; path?: string; details?: string; build?: string }
   | { available: false; reason: string; fix: string };
 
 /**

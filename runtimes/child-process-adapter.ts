@@ -159,7 +159,7 @@ export abstract class ChildProcessAdapter implements RuntimeAdapter {
    * After the version answered: what the binary can do (asked of the binary itself), or why it
    * cannot be used at all. `details` goes into the run's start-up line.
    */
-  protected async examine(_path: string, _version: string): Promise<{ unavailable: { reason: string; fix: string } } | { details?: string }> {
+  protected async examine(_path: string, _version: string): Promise<{ unavailable: { reason: string; fix: string } } | { details?: string; build?: string }> {
     return {};
   }
 
@@ -181,7 +181,7 @@ export abstract class ChildProcessAdapter implements RuntimeAdapter {
     const version = this.versionOf(r.stdout, r.stderr);
     const seen = await this.examine(found.path, version);
     if ('unavailable' in seen) return { available: false, ...seen.unavailable };
-    return { available: true, version, path: found.path, ...(seen.details ? { details: seen.details } : {}) };
+    return { available: true, version, path: found.path, ...(seen.details ? { details: seen.details } : {}), ...(seen.build ? { build: seen.build } : {}) };
   }
 
   cannotRun(job: GuestJob): string | undefined {

