@@ -28,7 +28,7 @@ export interface WasmtimeRecord {
   version: string;
   /** how it was had: the wheel, or the crate and its features */
   source: string;
-  /** folders the binary's shared libraries are in (libonnxruntime.so.1 for the ONNX build) */
+  /** folders the binary's own shared libraries are in (libonnxruntime.so.1 for the ONNX build); OpenVINO's come from the openvino record */
   libDirs?: string[];
 }
 

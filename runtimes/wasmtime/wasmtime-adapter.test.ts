@@ -1,6 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { findRepoRoot } from '../../reference-host/repo-root.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readManifest } from '../../setup/manifest.js';
 import { CTX, SAMPLE_JOB } from '../test-jobs.js';
@@ -168,5 +170,21 @@ describe.skipIf(!setUp && !required)('the wasmtime that `setup wasmtime` install
     expect(caps.encodings).toEqual(['openvino']);
     expect(caps.dialects).toEqual(['witx', 'wit-2024-10-28']);
     vi.unstubAllEnvs();
+  });
+  it('a bad setup is one line and exit 2: no binary, OpenVINO not found, a binary that runs no wasi-nn model', async () => {
+    const cli = join(findRepoRoot(), 'bin', 'wasi-nn-conformance.js');
+    const run = (env: Record<string, string>) => execa('node', [cli, 'run', '--runtime', 'wasmtime', '--suite', 'onnx'], { reject: false, env: { ...process.env, WASI_NN_WASMTIME: '', ...env } });
+    const none = await run({ PATH: dirname(process.execPath), WASI_NN_CONFORMANCE_CACHE: mkdtempSync(join(tmpdir(), 'wasi-nn-empty-')) });
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^wasi-nn-conformance: runtime wasmtime unavailable: .*`setup wasmtime` has not been run; fix: run `npx wasi-nn-conformance setup wasmtime`/)]);
+    const noOv = await run({ OPENVINO_INSTALL_DIR: '/nonexistent-openvino' });
+    expect(noOv.exitCode).toBe(2);
+    expect(noOv.stderr.trim().split('\n')).toEqual([expect.stringMatching(/unavailable: .* has the OpenVINO backend, but OpenVINO's libopenvino_c\.so was not found.*fix: run `npx wasi-nn-conformance setup openvino`/)]);
+    // the wheel's wasmtime-min has no compiler: it runs no guest, so no backend answers
+    const min = join(dirname(setUp?.binary ?? ''), 'wasmtime-min');
+    chmodSync(min, 0o755);
+    const noNn = await run({ WASI_NN_WASMTIME: min });
+    expect(noNn.exitCode).toBe(2);
+    expect(noNn.stderr.trim().split('\n')).toEqual([expect.stringMatching(/unavailable: .*wasmtime-min: no wasi-nn backend ran the probe model \(openvino: this build cannot compile wasm/)]);
   });
 });

@@ -138,6 +138,10 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
     if (none && 'detail' in none) return { unavailable: { reason: `${path}: ${none.detail}`, fix: 'use a wasmtime built with the wasi-nn feature (the release binaries have it): `npx wasi-nn-conformance setup wasmtime`' } };
     const ov = this.backends.openvino;
     if (!narrowed && ov?.state === 'library-missing') return { unavailable: { reason: `${path} has the OpenVINO backend, but ${ov.detail}`, fix: 'run `npx wasi-nn-conformance setup openvino`, or set OPENVINO_INSTALL_DIR to an OpenVINO >= 2025.1 install (or WASI_NN_WASMTIME_ENCODINGS to the encodings to test without it)' } };
+    if (!narrowed && !states.some((b) => b.state === 'works')) {
+      const why = WASMTIME_BACKENDS.map((e) => `${e}: ${(this.backends[e] as { detail?: string }).detail ?? ''}`).join('; ');
+      return { unavailable: { reason: `${path}: no wasi-nn backend ran the probe model (${why})`, fix: 'use a wasmtime with the wasi-nn feature and at least one backend: `npx wasi-nn-conformance setup wasmtime` installs the release binary' } };
+    }
     const said = WASMTIME_BACKENDS.map((e) => {
       const b = this.backends[e] as BackendState;
       return b.state === 'works' ? `${e}: works` : `${e}: ${b.detail}`;

@@ -36,6 +36,7 @@ export function classifyProbe(exitCode: number | null, stdout: string, stderr: s
   const out = stdout.trim();
   if (exitCode === 0 && out.startsWith('output: ')) return { state: 'works', printed: out };
   if (/unknown import: `wasi_ephemeral_nn::/.test(stderr)) return { state: 'no-wasi-nn', detail: 'the binary has no wasi-nn: the guest\'s wasi_ephemeral_nn imports are unknown to it (a build without the wasi-nn feature)' };
+  if (/support for compiling modules was disabled/.test(stderr)) return { state: 'fails', detail: 'this build cannot compile wasm (no Cranelift or Winch, as wasmtime-min)' };
   if (/InvalidEncoding/.test(stderr)) return { state: 'not-built', detail: 'not built in (cargo feature off)' };
   if (/Unable to find the `openvino_c` library/.test(stderr)) return { state: 'library-missing', detail: 'OpenVINO\'s libopenvino_c.so was not found (OPENVINO_INSTALL_DIR, INTEL_OPENVINO_DIR, LD_LIBRARY_PATH)' };
   const line = stderr.split('\n').find((l) => /error/i.test(l))?.trim() ?? '';

