@@ -45,7 +45,10 @@ describe('wasi-nn-conformance run', () => {
     const io = capture();
     const status = await main(['run', '--runtime', 'reference-cli', '--suite', 'abi/load_by_name*', '--jobs', '3']);
     expect(io.err()).not.toContain('\r');
-    for (const line of io.err().split('\n').filter(Boolean)) expect(line).toMatch(/^progress: \d+\/\d+ cases \(\d+%\), \d+ not passing, \d+ s$/);
+    const [startup, ...rest] = io.err().split('\n').filter(Boolean);
+    // first the start-up line: which binary, then only progress lines
+    expect(startup).toMatch(/^reference-cli: \S+ \(wasi-nn-host /);
+    for (const line of rest) expect(line).toMatch(/^progress: \d+\/\d+ cases \(\d+%\), \d+ not passing, \d+ s$/);
     expect(io.out()).toMatch(/^reference-cli \(witx\): \d+ cases\nsuite +PASS( +UNSUPPORTED)? +cases\nabi +\d+/m);
     expect(status).toBe(0);
   }, 120_000);

@@ -256,7 +256,14 @@ export function compileCase(c: Case, options: CompileOptions): CompiledCase {
     const ptr = `/steps/${index}`;
     w.step = index;
     if (isCall(step)) {
-      compileCall(step, index, ptr, w, dialect, options, checks, component);
+      const atCompute = component?.setInputErrorAtCompute(step, (family) => goldenInputNames(options.fixturesDir, family));
+      if (atCompute) {
+        // rc-2024-10-28 has no set-input: the tensor reaches the host in compute, which answers for it
+        compileCall(atCompute.keep, index, ptr, w, dialect, options, checks, component);
+        compileCall(atCompute.compute, index, ptr, w, dialect, options, checks, component);
+      } else {
+        compileCall(step, index, ptr, w, dialect, options, checks, component);
+      }
     } else if ('poke' in step) {
       component?.poke(step.poke, ptr);
       const target = w.buffers.get(step.poke);

@@ -27,7 +27,7 @@ import { SPEC_FUNCTIONS, type Capabilities, type GuestJob } from '../adapter.js'
 import { readManifest, type SetupManifest } from '../../setup/manifest.js';
 import { ChildProcessAdapter, baseOutcome, notStarted, resolveBinary, type BinarySpec, type CommandContext, type CommandPlan, type Resolution, type StagedLink } from '../child-process-adapter.js';
 import { encodingsFromEnv } from '../encodings-env.js';
-import { spawnRuntime, type SpawnResult } from '../spawn.js';
+import { spawnRuntime, type RuntimeCommand, type SpawnResult } from '../spawn.js';
 import { WASMTIME_BACKENDS, probeBackend, withLibraryDirs, type BackendState } from './wasmtime-probe.js';
 
 export const WASMTIME_BINARY: BinarySpec = {
@@ -173,6 +173,11 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
     };
   }
 
+  /** `--version` with the binary's libraries: a build linked against libonnxruntime.so.1 does not start without them. */
+  protected override versionCommand(file: string): RuntimeCommand {
+    return { file, args: ['--version'], env: withLibraryDirs(libraryDirsFor(file, readManifest())) };
+  }
+
   /** The guest compiled by `wasmtime compile` once per run, or undefined to run it as it is. */
   private precompile(binary: string, wasm: string): Promise<string | undefined> {
     let p = this.precompiled.get(wasm);
@@ -185,7 +190,7 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
           process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
         }
         const out = join(this.precompileDir, `${this.precompiled.size}-${basename(wasm).replace(/\.wasm$/, '')}.cwasm`);
-        const r = await spawnRuntime({ file: binary, args: ['compile', '-o', out, wasm], env: {} }, { timeoutMs: 120_000 });
+        const r = await spawnRuntime({ file: binary, args: ['compile', '-o', out, wasm], env: withLibraryDirs(this.libDirs) }, { timeoutMs: 120_000 });
         // a guest wasmtime cannot compile runs as it is, so that the case reports wasmtime's own answer
         return r.exitCode === 0 && existsSync(out) ? out : undefined;
       })();

