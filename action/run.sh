@@ -7,6 +7,7 @@
 # Inputs (environment; empty means "not given"):
 #   INPUT_RUNTIME       reference, reference-cli, wamr, wasmtime, wasmedge (required)
 #   INPUT_BINARY        the runtime binary you just built (else its env var, else PATH)
+#   INPUT_SETUP         `wasi-nn-conformance setup` targets to install first (wasmtime, openvino, wasmtime-onnx)
 #   INPUT_DIALECT       the ABI dialect (else the runtime's default)
 #   INPUT_SUITES        extra suite folders, separated by newlines or spaces
 #   INPUT_SUITE         a glob on suite files / folders
@@ -32,6 +33,15 @@ name="$runtime"
 [ -n "${INPUT_DIALECT:-}" ] && name="$name-$INPUT_DIALECT"
 [ -n "${INPUT_SHARD:-}" ] && name="$name-shard-${INPUT_SHARD//\//-of-}"
 report="$out_dir/$name.json"
+
+if [ -n "${INPUT_SETUP:-}" ]; then
+  read -r -a targets <<< "$INPUT_SETUP"
+  echo "wasi-nn-conformance setup ${targets[*]}"
+  if ! "${harness[@]}" setup "${targets[@]}"; then
+    [ -n "${GITHUB_OUTPUT:-}" ] && { echo "status=2"; echo "name=wasi-nn-$name"; } >> "$GITHUB_OUTPUT"
+    exit 2
+  fi
+fi
 
 args=(run --runtime "$runtime" --out "$report")
 [ -n "${INPUT_BINARY:-}" ] && args+=(--binary "$INPUT_BINARY")
