@@ -19,13 +19,7 @@ export function plainSoName(file: string): string | undefined {
   return m?.[1];
 }
 
-export function openvinoRecord(cache: string, sitePackages: string, version: string, wheel: string): OpenvinoRecord {
-  const pkg = join(sitePackages, 'openvino');
-  const wheelLibDir = join(pkg, 'libs');
-  if (!existsSync(wheelLibDir)) throw new SetupError(`the openvino wheel has no libs folder at ${wheelLibDir}`, `delete ${sitePackages} and run setup again`);
-  const files = readdirSync(wheelLibDir);
-  if (!files.some((f) => f.startsWith('libopenvino_c.so'))) throw new SetupError(`no libopenvino_c.so* in ${wheelLibDir}`, `reinstall the pinned wheel (${wheel}) by running setup again`);
-  const libDir = join(cache, 'openvino', version, 'lib');
+function linkAll(libDir: string, wheelLibDir: string, files: readonly string[]): void {
   rmSync(libDir, { recursive: true, force: true });
   mkdirSync(libDir, { recursive: true });
   for (const f of files) {
@@ -33,6 +27,18 @@ export function openvinoRecord(cache: string, sitePackages: string, version: str
     const plain = plainSoName(f);
     if (plain && !files.includes(plain) && !existsSync(join(libDir, plain))) symlinkSync(join(wheelLibDir, f), join(libDir, plain));
   }
+}
+
+export function openvinoRecord(cache: string, sitePackages: string, version: string, wheel: string): OpenvinoRecord {
+  const pkg = join(sitePackages, 'openvino');
+  const wheelLibDir = join(pkg, 'libs');
+  if (!existsSync(wheelLibDir)) throw new SetupError(`the openvino wheel has no libs folder at ${wheelLibDir}`, `delete ${sitePackages} and run setup again`);
+  const files = readdirSync(wheelLibDir);
+  if (!files.some((f) => f.startsWith('libopenvino_c.so'))) throw new SetupError(`no libopenvino_c.so* in ${wheelLibDir}`, `reinstall the pinned wheel (${wheel}) by running setup again`);
+  const libDir = join(cache, 'openvino', version, 'lib');
+  // made again only when a link is missing or dangling: a run may be loading these libraries now
+  const intact = existsSync(libDir) && files.every((f) => existsSync(join(libDir, f))) && existsSync(join(libDir, 'libopenvino_c.so'));
+  if (!intact) linkAll(libDir, wheelLibDir, files);
   const includeDir = join(pkg, 'include');
   const cmakeDir = join(pkg, 'cmake');
   return {
