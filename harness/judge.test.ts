@@ -121,3 +121,184 @@ describe('judge, framed records (a token per run)', () => {
     expect(judge(compiled, { exitCode: null, stdout: '', stderr: '', startError: 'iwasm not found' }, witx)).toMatchObject({ status: 'ERROR', message: 'iwasm not found' });
   });
 });
+
+/**
+ * Every check kind seen to fire: a case is compiled for real, and the driver's records are made
+ * from its script, right except for the one observation under test; the same records with that
+ * observation right must PASS, so each failure below is caused by that one observation alone.
+ */
+describe('judge: every check kind fails on a wrong observation', () => {
+  type Record = { [k: string]: unknown };
+  /** Records for every script line: `call` lines answer `errnos[fn]` (default 0), dumps show `dumps[name]` (default the sentinel). */
+  function records(cc: ReturnType<typeof compileCase>, o: { errnos?: Partial<Record>; dumps?: { [name: string]: string }; extra?: (line: string, step: number) => Record | undefined } = {}): string {
+    const lines = cc.script.trim().split('\n');
+    const sizes = new Map<string, number>();
+    const out = lines.map((line, i) => {
+      const step = i + 1;
+      const [op, a, b] = line.split(' ');
+      const custom = o.extra?.(line, step);
+      if (custom) return JSON.stringify({ step, ...custom });
+      if (op === 'alloc') {
+        sizes.set(a as string, Number(b));
+        return JSON.stringify({ step, op, name: a, addr: 1024 * step, size: Number(b) });
+      }
+      if (op === 'call') return JSON.stringify({ step, op, fn: a, args: [], errno: (o.errnos?.[a as string] as number | undefined) ?? 0 });
+      if (op === 'dump') return JSON.stringify({ step, op, name: a, offset: 0, hex: o.dumps?.[a as string] ?? 'aa'.repeat(Number(line.split(' ')[3])) });
+      return JSON.stringify({ step, op });
+    });
+    out.push(JSON.stringify({ done: true, steps: lines.length }));
+    return `${out.join('\n')}\n`;
+  }
+  const kase = (steps: Case['steps']): ReturnType<typeof compileCase> => compileCase({ id: 'test.neg', title: 't', spec: 's', steps }, { fixturesDir: FIXTURES_DIR, dialect: 'witx' });
+  const loadAffine: Case['steps'] = [
+    { buffer: 'm', fixture: 'onnx/affine_relu.onnx' },
+    { buffer: 'b', builders: ['m'] },
+    { call: 'load', args: { builders: '@b', encoding: 'onnx', target: 'cpu' }, result: 'g', expect: { errno: 'success', result: 'written' } },
+  ];
+  const Y = '0000000000000000843cb53f'; // affine_relu's golden output, f32 [0, 0, 1.4159093]
+
+  it('output-tensor: a value outside tolerance, a wrong written count, and a buffer shorter than the tensor each FAIL', () => {
+    const cc = kase([...loadAffine, { call: 'get_output', args: { ctx: 0, index: 0 }, output: { buffer: 'o', size: 12 }, result: 'w', expect: { errno: 'success', output: { tensor: { golden: { model: 'affine_relu', output: 0 } } } } }]);
+    const right = { g: '00000000', o: Y, w: '0c000000' };
+    expect(judge(cc, outcome(records(cc, { dumps: right })), witx).status).toBe('PASS');
+    const value = judge(cc, outcome(records(cc, { dumps: { ...right, o: '0000000000000000cdcccc3f' } })), witx);
+    expect(value).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output tensor f32\[1,3\]: expected \[2\] = 1\.41590929\d+, observed \[2\] = 1\.6/) });
+    const count = judge(cc, outcome(records(cc, { dumps: { ...right, w: '08000000' } })), witx);
+    expect(count).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output bytes written: expected 12, observed 8/) });
+    const short = judge(cc, outcome(records(cc, { dumps: { ...right, o: Y.slice(0, 16) } })), witx);
+    expect(short).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output tensor: expected 12 bytes, observed 8 bytes/) });
+  });
+
+  it('output-unchanged: a buffer the call wrote to FAILs', () => {
+    const cc = kase([...loadAffine, { call: 'get_output', args: { ctx: 0, index: 0 }, output: { buffer: 'o', size: 4 }, result: 'w', expect: { errno: 'too_large', output: { unchanged: true } } }]);
+    const right = { g: '00000000', w: '0c000000' };
+    expect(judge(cc, outcome(records(cc, { errnos: { get_output: 7 }, dumps: right })), witx).status).toBe('PASS');
+    const v = judge(cc, outcome(records(cc, { errnos: { get_output: 7 }, dumps: { ...right, o: '00000000' } })), witx);
+    expect(v).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output buffer: expected unchanged, observed changed: 00000000/) });
+  });
+
+  it('same-as and different-from: a handle equal where it must differ, or different where it must be the same, FAILs', () => {
+    const two = (kind: 'same_as' | 'different_from'): ReturnType<typeof compileCase> =>
+      kase([...loadAffine, { call: 'load', args: { builders: '@b', encoding: 'onnx', target: 'cpu' }, result: 'h', expect: { errno: 'success', result: 'written', [kind]: 'g' } }]);
+    const diff = two('different_from');
+    expect(judge(diff, outcome(records(diff, { dumps: { g: '00000000', h: '01000000' } })), witx).status).toBe('PASS');
+    expect(judge(diff, outcome(records(diff, { dumps: { g: '00000000', h: '00000000' } })), witx)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/result different-from g: expected different-from 0, observed 0/) });
+    const same = two('same_as');
+    expect(judge(same, outcome(records(same, { dumps: { g: '00000000', h: '00000000' } })), witx).status).toBe('PASS');
+    expect(judge(same, outcome(records(same, { dumps: { g: '00000000', h: '01000000' } })), witx)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/result same-as g: expected same-as 0, observed 1/) });
+  });
+
+  it('guest-file: a file that should be refused but was read, and the reverse, FAIL', () => {
+    const cc = kase([{ buffer: 'f', guest_file: '/fixtures/onnx/affine_relu.onnx', readable: false }]);
+    const read = (ok: boolean) => records(cc, { extra: (line) => (line.startsWith('file ') ? (ok ? { op: 'file', name: 'f', addr: 64, size: 300 } : { op: 'file', name: 'f', error: 'Permission denied' }) : undefined) });
+    expect(judge(cc, outcome(read(false)), witx).status).toBe('PASS');
+    expect(judge(cc, outcome(read(true)), witx)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/guest file \/fixtures\/onnx\/affine_relu\.onnx: expected refused, observed read 300 bytes/) });
+  });
+
+  it('an expected trap: PASS when the runtime traps at that call, FAIL when the call returns instead', () => {
+    const cc = kase([...loadAffine, { call: 'compute', args: { ctx: 7 }, expect: { trap: true } }]);
+    const all = records(cc, { dumps: { g: '00000000' } }).trim().split('\n');
+    const upToTrap = `${all.slice(0, all.findIndex((l) => l.includes('"fn":"compute"'))).join('\n')}\n`;
+    expect(judge(cc, outcome(upToTrap, { exitCode: 134, trap: 'wasm trap: unreachable' }), witx)).toMatchObject({ status: 'PASS' });
+    const returned = judge(cc, outcome(records(cc, { dumps: { g: '00000000' }, errnos: { compute: 1 } })), witx);
+    expect(returned).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/compute trap: expected a trap, observed it returned invalid_argument \(1\)/) });
+    // a trap elsewhere (before the call the case expects to trap) is a TRAP, not a pass
+    const early = `${all.slice(0, 3).join('\n')}\n`;
+    expect(judge(cc, outcome(early, { exitCode: 134, trap: 'wasm trap: out of bounds' }), witx).status).toBe('TRAP');
+  });
+});
+
+describe('judge: the component checks fail on a wrong observation', () => {
+  const wit = DIALECTS['wit-2024-10-28'];
+  const cc = compileCase(
+    {
+      id: 'test.neg.wit',
+      title: 't',
+      spec: 's',
+      steps: [
+        { buffer: 'm', fixture: 'onnx/affine_relu.onnx' },
+        { buffer: 'b', builders: ['m'] },
+        { call: 'load', args: { builders: '@b', encoding: 'onnx', target: 'cpu' }, result: 'g' },
+        { call: 'init_execution_context', args: { graph: '$g' }, result: 'c' },
+        { buffer: 't', tensor: { golden: { model: 'affine_relu', input: 0 } } },
+        { call: 'tensor_new', args: { dims: '@t_dims', type: 'f32', data: '@t_data' }, result: 't_h' },
+        { buffer: 'n', text: 'nope' },
+        { buffer: 'in', named_tensors: [{ name: 'n', tensor: '$t_h' }] },
+        { call: 'compute_named', args: { ctx: '$c', inputs: '@in' }, output: { buffer: 'outs', size: 16 }, expect: { errno: 'not_found', error_data: true } },
+      ],
+    },
+    { fixturesDir: FIXTURES_DIR, dialect: 'wit-2024-10-28' },
+  );
+  const run = (compute: { [k: string]: unknown }) => {
+    const lines = cc.script.trim().split('\n').map((line, i) => {
+      const step = i + 1;
+      const [op, a] = line.split(' ');
+      if (op === 'call' && a === 'compute_named') return JSON.stringify({ step, op, fn: a, args: [], ...compute });
+      if (op === 'call') return JSON.stringify({ step, op, fn: a, args: [], errno: 0 });
+      if (op === 'dump') return JSON.stringify({ step, op, name: a, offset: 0, hex: '00000000'.repeat(Math.ceil(Number(line.split(' ')[3]) / 4)).slice(0, Number(line.split(' ')[3]) * 2) });
+      return JSON.stringify({ step, op });
+    });
+    return `${[...lines, JSON.stringify({ done: true, steps: lines.length })].join('\n')}\n`;
+  };
+  it('error-data: an error without a message FAILs', () => {
+    expect(judge(cc, outcome(run({ errno: 7, error_data: 'no input named "nope"' })), wit).status).toBe('PASS');
+    expect(judge(cc, outcome(run({ errno: 7 })), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/error\.data\(\): expected a message, observed none/) });
+    expect(judge(cc, outcome(run({ errno: 7, error_data: '' })), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/error\.data\(\): expected a message, observed ""/) });
+  });
+});
+
+describe('judge: names and output text fail on a wrong observation', () => {
+  it('names: outputs named otherwise than the case says FAIL', () => {
+    const wit = DIALECTS['wit-2024-10-28'];
+    const cc = compileCase(
+      {
+        id: 'test.neg.names',
+        title: 't',
+        spec: 's',
+        steps: [
+          { buffer: 'm', fixture: 'onnx/affine_relu.onnx' },
+          { buffer: 'b', builders: ['m'] },
+          { call: 'load', args: { builders: '@b', encoding: 'onnx', target: 'cpu' }, result: 'g' },
+          { call: 'init_execution_context', args: { graph: '$g' }, result: 'c' },
+          { buffer: 't', tensor: { golden: { model: 'affine_relu', input: 0 } } },
+          { call: 'tensor_new', args: { dims: '@t_dims', type: 'f32', data: '@t_data' }, result: 't_h' },
+          { buffer: 'n', text: 'X' },
+          { buffer: 'in', named_tensors: [{ name: 'n', tensor: '$t_h' }] },
+          { call: 'compute_named', args: { ctx: '$c', inputs: '@in' }, output: { buffer: 'outs', size: 16 }, expect: { errno: 'success', names: ['Y'] } },
+        ],
+      },
+      { fixturesDir: FIXTURES_DIR, dialect: 'wit-2024-10-28' },
+    );
+    const run = (names: string[]) => {
+      const lines = cc.script.trim().split('\n').map((line, i) => {
+        const [op, a] = line.split(' ');
+        if (op === 'call') return JSON.stringify({ step: i + 1, op, fn: a, args: [], errno: 0, ...(a === 'compute_named' ? { outputs: names.map((n, k) => [n, k + 1]) } : {}) });
+        if (op === 'dump') return JSON.stringify({ step: i + 1, op, name: a, offset: 0, hex: '01000000'.repeat(4).slice(0, Number(line.split(' ')[3]) * 2) });
+        return JSON.stringify({ step: i + 1, op });
+      });
+      return `${[...lines, JSON.stringify({ done: true, steps: lines.length })].join('\n')}\n`;
+    };
+    expect(judge(cc, outcome(run(['Y'])), wit).status).toBe('PASS');
+    expect(judge(cc, outcome(run(['0'])), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output names: expected \["Y"\], observed \["0"\]/) });
+    expect(judge(cc, outcome(run(['Y', 'Z'])), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output names: expected \["Y"\], observed \["Y","Z"\]/) });
+  });
+
+  it('output-text: other text, or the right text cut short by the written count, FAILs', () => {
+    const cc = compileCase(
+      { id: 'test.neg.text', title: 't', spec: 's', steps: [{ call: 'get_output', args: { ctx: 0, index: 0 }, output: { buffer: 'o', size: 8 }, result: 'w', expect: { errno: 'success', output: { text: 'hi!' } } }] },
+      { fixturesDir: FIXTURES_DIR, dialect: 'witx' },
+    );
+    const run = (textHex: string, written: string) => {
+      const lines = cc.script.trim().split('\n').map((line, i) => {
+        const [op, a] = line.split(' ');
+        if (op === 'call') return JSON.stringify({ step: i + 1, op, fn: a, args: [], errno: 0 });
+        if (op === 'dump') return JSON.stringify({ step: i + 1, op, name: a, offset: 0, hex: a === 'w' ? written : textHex.padEnd(16, 'a') });
+        return JSON.stringify({ step: i + 1, op });
+      });
+      return `${[...lines, JSON.stringify({ done: true, steps: lines.length })].join('\n')}\n`;
+    };
+    expect(judge(cc, outcome(run('686921', '03000000')), witx).status).toBe('PASS');
+    expect(judge(cc, outcome(run('686f21', '03000000')), witx)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output text: expected "hi!", observed "ho!"/) });
+    expect(judge(cc, outcome(run('686921', '02000000')), witx)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output text: expected "hi!", observed "hi"/) });
+  });
+});
