@@ -169,6 +169,23 @@ describe('judge: every check kind fails on a wrong observation', () => {
     expect(short).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output tensor: expected 12 bytes, observed 8 bytes/) });
   });
 
+  it('output-tensor compares the whole caller buffer: a byte written past the tensor FAILs', () => {
+    const cc = kase([...loadAffine, { call: 'get_output', args: { ctx: 0, index: 0 }, output: { buffer: 'o', size: 16 }, result: 'w', expect: { errno: 'success', output: { tensor: { golden: { model: 'affine_relu', output: 0 } } } } }]);
+    const right = { g: '00000000', o: `${Y}aaaaaaaa`, w: '0c000000' };
+    expect(judge(cc, outcome(records(cc, { dumps: right })), witx).status).toBe('PASS');
+    const past = judge(cc, outcome(records(cc, { dumps: { ...right, o: `${Y}aaaa00aa` } })), witx);
+    expect(past).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output buffer past the tensor: expected bytes 12\.\. unchanged, observed byte 14 written \(00\)/) });
+  });
+
+  it('a second record for one script line is an ERROR, never a silent overwrite', () => {
+    const cc = kase(loadAffine);
+    const lines = records(cc, { dumps: { g: '00000000' } }).trim().split('\n');
+    const call = lines.find((l) => l.includes('"fn":"load"')) as string;
+    const twice = [...lines.slice(0, -1), call.replace('"errno":0', '"errno":1'), lines.at(-1)].join('\n');
+    const v = judge(cc, outcome(`${twice}\n`), witx);
+    expect(v).toMatchObject({ status: 'ERROR', message: expect.stringMatching(/printed 1 record\(s\) twice for one script line, first line 6 \(case step 2\)/) });
+  });
+
   it('output-unchanged: a buffer the call wrote to FAILs', () => {
     const cc = kase([...loadAffine, { call: 'get_output', args: { ctx: 0, index: 0 }, output: { buffer: 'o', size: 4 }, result: 'w', expect: { errno: 'too_large', output: { unchanged: true } } }]);
     const right = { g: '00000000', w: '0c000000' };

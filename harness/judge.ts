@@ -107,6 +107,12 @@ function evaluate(check: Check, line: StepLine, all: Map<number, StepLine>, dial
       if (observedBytes.byteLength < expectedBytes.byteLength) {
         return { ...base, what: 'output tensor', ok: false, expected: `${expectedBytes.byteLength} bytes`, observed: `${observedBytes.byteLength} bytes` };
       }
+      // the rest of the caller's buffer must be as it was: a host writing past the tensor overwrites guest memory
+      const past = observedBytes.subarray(expectedBytes.byteLength).findIndex((b) => b !== SENTINEL_FILL);
+      if (past >= 0) {
+        const at = expectedBytes.byteLength + past;
+        return { ...base, what: 'output buffer past the tensor', ok: false, expected: `bytes ${expectedBytes.byteLength}.. unchanged`, observed: `byte ${at} written (${(observedBytes[at] as number).toString(16).padStart(2, '0')})` };
+      }
       const cmp = compareTensor(check.tensor.type, expectedBytes, observedBytes.subarray(0, expectedBytes.byteLength), check.tolerance);
       const mismatch = cmp.firstMismatch;
       return {
@@ -212,6 +218,10 @@ export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dial
     return verdict('ERROR', `${obs.corrupt.length} record(s) of the guest were broken by other output written into them (the runtime's, not the guest's), first: ${obs.corrupt[0]?.slice(0, 200)}`);
   }
   if (obs.garbage.length > 0) return verdict('ERROR', `the guest printed ${obs.garbage.length} unexpected line(s), first: ${obs.garbage[0]?.slice(0, 200)}`);
+  if (obs.repeated.length > 0) {
+    const first = obs.repeated[0] as number;
+    return verdict('ERROR', `the guest printed ${obs.repeated.length} record(s) twice for one script line, first line ${first} (case step ${caseStep(first)}): a record cannot be told from its copy`);
+  }
   if (unreached) {
     return verdict('ERROR', `the guest printed its done line without the record of step ${unreached.step} (${describeStep(compiled, unreached)})`);
   }

@@ -30,6 +30,8 @@ export interface Observations {
   runtimeOutput: string[];
   /** a script error the driver reported, if any */
   scriptError?: StepLine;
+  /** script steps with more than one record (the driver prints one per line: the first is kept) */
+  repeated: number[];
 }
 
 export const RECORD_TAG = 'wasi-nn-obs';
@@ -61,6 +63,10 @@ function addRecord(obs: Observations, text: string, framed: boolean): void {
   }
   const step = record as StepLine;
   if (typeof step.error === 'string' && step.op === undefined) obs.scriptError = step;
+  if (obs.steps.has(step.step)) {
+    obs.repeated.push(step.step);
+    return;
+  }
   obs.steps.set(step.step, step);
 }
 
@@ -78,7 +84,7 @@ function splitFramed(line: string, marker: string): { before: string; record?: s
 }
 
 export function parseObservations(stdout: string, token?: string): Observations {
-  const obs: Observations = { steps: new Map(), done: false, garbage: [], corrupt: [], runtimeOutput: [] };
+  const obs: Observations = { steps: new Map(), done: false, garbage: [], corrupt: [], runtimeOutput: [], repeated: [] };
   const marker = token === undefined ? undefined : `${RECORD_TAG} ${token} `;
   for (const raw of stdout.split('\n')) {
     const line = raw.replace(/\r$/, '');
