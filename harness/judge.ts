@@ -24,6 +24,8 @@ export interface RunOutcome {
   startError?: string;
   /** the runtime itself failed in a way its adapter recognised (a Rust panic, exit 101): a CRASH whatever the guest printed */
   crash?: string;
+  /** the reference host reported a call that failed inside it for a reason of its own (a host bug): an ERROR whatever errno the case accepts */
+  hostBug?: string;
 }
 
 export interface CheckOutcome {
@@ -198,6 +200,7 @@ export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dial
   const failed = checks.filter((c) => !c.ok);
   const where = unreached ? ` before step ${unreached.step} (${describeStep(compiled, unreached)})` : '';
   if (outcome.crash && !outcome.timedOut) return verdict('CRASH', `${outcome.crash}${where}`);
+  if (outcome.hostBug) return verdict('ERROR', `the reference host failed inside a call (${outcome.hostBug}): the guest saw runtime_error, but a host bug never passes a case`);
   if (!obs.done && unreached?.kind === 'trap' && outcome.trap && !outcome.timedOut) {
     // the trap the case expects, at the step it expects it: every check before it decides
     if (failed.length > 0) return verdict('FAIL', failed.map((c) => `step ${c.step} ${c.what}: expected ${c.expected}, observed ${c.observed}`).join('; '));

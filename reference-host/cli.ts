@@ -56,6 +56,8 @@ export interface RunCommand {
 export const DEFAULT_MAX_HEAP_MB = 4096;
 /** Exit status of a host failure (out of memory, a host bug): never a guest's own status or a trap's 134. */
 export const HOST_FAILURE_EXIT_CODE = 70;
+/** `wasi-nn-host: host bug in FN: MESSAGE` on stderr: a wasi-nn call failed inside the host for a reason of its own (the guest saw runtime_error). */
+export const HOST_BUG_MARK = 'host bug';
 
 /** --nn-max-* flag → the limit it sets (core/limits.ts). */
 const LIMIT_FLAGS: Readonly<Record<string, keyof NnLimits>> = {
@@ -271,6 +273,8 @@ async function runGuestCommand(cmd: RunCommand): Promise<number> {
       env: cmd.env,
       preopens: cmd.preopens,
       onHint: (hint) => say(`wasi-nn-host: hint: ${hint}\n`),
+      // always, not only with --nn-trace: the guest saw runtime_error, but the host failed, not the guest
+      onHostBug: (fn, message) => say(`wasi-nn-host: ${HOST_BUG_MARK} in ${fn}: ${message.replace(/\n/g, ' ')}\n`),
       ...(cmd.trace
         ? {
             onDialect: (choice) => say(`${formatDialectTrace(choice)}\n`),

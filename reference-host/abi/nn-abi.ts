@@ -25,9 +25,20 @@ export interface NnImportOptions {
   onCall?: (trace: NnCallTrace) => void;
   /** called once per distinct hint: what the guest passes suggests it was built for another dialect */
   onHint?: (hint: string) => void;
+  /** called when a call failed inside the host for a reason that is not an NnError: a host bug (the guest sees runtime_error) */
+  onHostBug?: (fn: string, message: string) => void;
 }
 
 export type NnImports = Record<string, (...args: number[]) => number>;
+
+/**
+ * WASI_NN_INJECT_HOST_BUG=FN makes every call of FN fail inside the host with a plain Error, the
+ * way a host bug does (the tests that show a host bug never passes, and `npm run mutate`).
+ */
+export function injectHostBug(fn: string): void {
+  const target = process.env.WASI_NN_INJECT_HOST_BUG;
+  if (target !== undefined && target !== '' && target === fn) throw new Error(`injected by WASI_NN_INJECT_HOST_BUG=${fn}`);
+}
 
 const BUILDER_RECORD_SIZE = 8;
 
@@ -53,6 +64,7 @@ export class NnAbi {
     let errno: ErrnoName = 'success';
     let message: string | undefined;
     try {
+      injectHostBug(fn);
       body(new GuestMemory(this.options.memory()));
     } catch (e) {
       if (e instanceof NnError) {
@@ -61,6 +73,7 @@ export class NnAbi {
       } else {
         errno = 'runtime_error';
         message = `host bug: ${e instanceof Error ? e.message : String(e)}`;
+        this.options.onHostBug?.(fn, message);
       }
     }
     const { code, sentAs } = encodeErrno(this.dialect, errno);

@@ -70,6 +70,7 @@ function chooseComponentDialect(explicit: Dialect | undefined, nnVersion: string
 
 export interface ComponentRunOptions {
   onWitCall?: (trace: WitCallTrace) => void;
+  onHostBug?: (fn: string, message: string) => void;
 }
 
 export async function runComponent(bytes: Uint8Array, run: GuestRun, environment: GuestEnvironment, options: ComponentRunOptions = {}): Promise<GuestResult> {
@@ -102,7 +103,7 @@ export async function runComponent(bytes: Uint8Array, run: GuestRun, environment
     },
     'wasi:cli/stdout': { getStdout: () => stdout },
     'wasi:cli/stderr': { getStderr: () => stderr },
-    ...createWasiNnWit({ host, version, ...(options.onWitCall ? { onCall: options.onWitCall } : {}) }),
+    ...createWasiNnWit({ host, version, ...(options.onWitCall ? { onCall: options.onWitCall } : {}), ...(options.onHostBug ? { onHostBug: options.onHostBug } : {}) }),
   };
 
   try {

@@ -28,6 +28,7 @@
  */
 import type { NnHost } from '../core/nn-host.js';
 import { DIALECTS, encodeErrno } from '../abi/dialects.js';
+import { injectHostBug } from '../abi/nn-abi.js';
 import { checkBuilderCount, checkModelBytes, checkTensorRank } from '../core/limits.js';
 import { NnError, tensorDataBytes, type Encoding, type ErrnoName, type Target, type Tensor, type TensorType } from '../core/types.js';
 
@@ -63,6 +64,8 @@ export interface WasiNnWitOptions {
   version: WitVersion;
   /** told every call that returns a result, with its outcome */
   onCall?: (trace: WitCallTrace) => void;
+  /** told a call that failed inside the host for a reason that is not an NnError: a host bug (the guest sees runtime-error) */
+  onHostBug?: (fn: string, message: string) => void;
 }
 
 /** A canonical-ABI violation by the guest (a resource it does not hold): the component traps. */
@@ -121,12 +124,14 @@ export function createWasiNnWit(options: WasiNnWitOptions): Record<string, Recor
   /** Runs a call returning result<T, error>: an NnError (or any other failure, as runtime-error) becomes the error resource. */
   function call<T>(fn: string, body: () => T): T {
     try {
+      injectHostBug(fn);
       const value = body();
       options.onCall?.({ fn });
       return value;
     } catch (e) {
       const errno = e instanceof NnError ? e.errno : 'runtime_error';
       const message = e instanceof NnError ? e.message : `host bug: ${e instanceof Error ? e.message : String(e)}`;
+      if (!(e instanceof NnError)) options.onHostBug?.(fn, message);
       const code = errorCodeOf(errno);
       options.onCall?.({ fn, error: code, message });
       // jco takes `payload` as the err value of the result

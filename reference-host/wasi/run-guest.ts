@@ -46,6 +46,8 @@ export interface GuestRun {
   onDialect?: (choice: DialectChoice) => void;
   /** told each hint once: the choice or the guest's arguments suggest another dialect */
   onHint?: (hint: string) => void;
+  /** a wasi-nn call failed inside the host for a reason that is not an NnError (a host bug): the guest saw runtime_error */
+  onHostBug?: (fn: string, message: string) => void;
 }
 
 export interface GuestResult {
@@ -127,7 +129,7 @@ export async function runGuest(run: GuestRun, environment: GuestEnvironment): Pr
     // loaded only for components: preview2-shim starts I/O machinery a core guest must not pay for
     const { ComponentStartError, runComponent } = await import('../component/run-component.js');
     try {
-      return await runComponent(guest.component, run, environment, run.onWitCall ? { onWitCall: run.onWitCall } : {});
+      return await runComponent(guest.component, run, environment, { ...(run.onWitCall ? { onWitCall: run.onWitCall } : {}), ...(run.onHostBug ? { onHostBug: run.onHostBug } : {}) });
     } catch (e) {
       if (e instanceof ComponentStartError) throw new GuestLoadError(`${run.wasm}: ${e.message}`);
       throw e;
@@ -169,6 +171,7 @@ export async function runGuest(run: GuestRun, environment: GuestEnvironment): Pr
     },
     ...(run.onNnCall ? { onCall: run.onNnCall } : {}),
     ...(run.onHint ? { onHint: run.onHint } : {}),
+    ...(run.onHostBug ? { onHostBug: run.onHostBug } : {}),
   };
   // one host (NnHost) behind either import module; only the layouts differ
   const nn: NnImports = choice.dialect.module === WASI_NN_LEGACY ? createWasiNnLegacy(nnOptions) : createWasiEphemeralNn(nnOptions);

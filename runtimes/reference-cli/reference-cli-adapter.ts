@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECT_NAMES, type DialectName } from '../../reference-host/abi/dialects.js';
 import { ReferenceHost } from '../../reference-host/reference-host.js';
-import { HOST_FAILURE_EXIT_CODE } from '../../reference-host/cli.js';
+import { HOST_BUG_MARK, HOST_FAILURE_EXIT_CODE } from '../../reference-host/cli.js';
 import type { RunOutcome } from '../../harness/judge.js';
 import { REPO_ROOT, harnessVersion } from '../../harness/repo-paths.js';
 import type { Capabilities, GuestJob } from '../adapter.js';
@@ -27,9 +27,18 @@ const ERROR_LINE = /^wasi-nn-host: (.*)$/m;
 /** `wasi-nn-host: host failure: ...`, exit 70: the host itself failed (out of memory, a host bug), never the guest. */
 const HOST_FAILURE_LINE = /^wasi-nn-host: (host failure: .*)$/m;
 
+/** `wasi-nn-host: host bug in FN: ...`: a call failed inside the host (reference-host/cli.ts HOST_BUG_MARK). */
+const HOST_BUG_LINE = new RegExp(`^wasi-nn-host: (${HOST_BUG_MARK} in .*)$`, 'm');
+
 export function interpretReferenceCli(r: SpawnResult): RunOutcome {
   const failure = r.exitCode === HOST_FAILURE_EXIT_CODE ? HOST_FAILURE_LINE.exec(r.stderr) : null;
   if (failure) return { ...baseOutcome(r), crash: `the reference host failed (exit 70): ${failure[1] as string}` };
+  const bug = HOST_BUG_LINE.exec(r.stderr);
+  if (bug) return { ...interpretRun(r), hostBug: bug[1] as string };
+  return interpretRun(r);
+}
+
+function interpretRun(r: SpawnResult): RunOutcome {
   const trap = r.exitCode === 134 ? TRAP_LINE.exec(r.stderr) : null;
   if (trap) {
     const stderr = r.stderr.replace(/^wasi-nn-host: wasm trap: .*\n?/m, '');

@@ -68,8 +68,18 @@ export class ReferenceAdapter implements RuntimeAdapter {
     let startError: string | undefined;
     // what the CLI prints as `wasi-nn-host: hint: ...`, so both reference runtimes show the same
     const hints: string[] = [];
+    const hostBugs: string[] = [];
     try {
-      const result = await host.run({ wasm: job.wasm, args: job.args, preopens: job.preopens, env: job.env ?? {}, stdout, stderr, onHint: (h) => hints.push(`wasi-nn-host: hint: ${h}\n`) });
+      const result = await host.run({
+        wasm: job.wasm,
+        args: job.args,
+        preopens: job.preopens,
+        env: job.env ?? {},
+        stdout,
+        stderr,
+        onHint: (h) => hints.push(`wasi-nn-host: hint: ${h}\n`),
+        onHostBug: (fn, message) => hostBugs.push(`host bug in ${fn}: ${message}`),
+      });
       exitCode = result.exitCode;
       if (result.trap) trap = formatTrap(result.trap);
     } catch (e) {
@@ -86,6 +96,7 @@ export class ReferenceAdapter implements RuntimeAdapter {
       stderr: hints.join('') + readFileSync(stderrPath, 'utf8'),
       ...(trap ? { trap } : {}),
       ...(startError ? { startError } : {}),
+      ...(hostBugs.length > 0 ? { hostBug: hostBugs[0] as string } : {}),
     };
     rmSync(dir, { recursive: true, force: true });
     return outcome;
