@@ -80,7 +80,6 @@ describe('fixtures/bad/openvino is refused', () => {
     );
   });
   it.each(index)('$file', ({ file, expect: expectation }) => {
-    const start = performance.now();
     let errno: string = 'success';
     try {
       backend.load([read(`bad/openvino/${file}`), weights], 'cpu').dispose();
@@ -88,7 +87,6 @@ describe('fixtures/bad/openvino is refused', () => {
       if (!(e instanceof NnError)) throw e;
       errno = e.errno;
     }
-    expect(performance.now() - start, 'refused within 1 s').toBeLessThan(1000);
     if (expectation === 'any') expect(['success', 'invalid_argument', 'unsupported_operation']).toContain(errno);
     else expect(errno).toBe(UNSUPPORTED_FILES.includes(file) ? 'unsupported_operation' : 'invalid_argument');
   });

@@ -569,7 +569,7 @@ describe('the IR front-end translates every op of its table', () => {
     close(outs[1]!.values, [-1, 3]);
   });
 
-  it('checks a graph of 20 000 layers fed by one Parameter in linear time', () => {
+  it('checks a graph of 20 000 layers fed by one Parameter (how its time grows: bench/openvino-ir-scaling.ts)', () => {
     const n = 20_000;
     const layers = ['<layer id="0" name="p" type="Parameter" version="opset1"><data shape="1" element_type="f32"/><output><port id="0"/></output></layer>'];
     const edges: string[] = [];
@@ -578,10 +578,8 @@ describe('the IR front-end translates every op of its table', () => {
       edges.push(`<edge from-layer="0" from-port="0" to-layer="${i}" to-port="0"/>`);
     }
     const xml = new TextEncoder().encode(`<net name="wide" version="11"><layers>${layers.join('')}</layers><edges>${edges.join('')}</edges></net>`);
-    const start = performance.now();
     const net = parseIr(xml);
     expect(net.layers.length).toBe(n + 1);
-    expect(performance.now() - start).toBeLessThan(10_000);
   });
 
   it('reads IR version 10 as well', () => {

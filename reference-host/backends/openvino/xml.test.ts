@@ -68,18 +68,14 @@ describe('parseXml', () => {
     expect(() => parseXml(nest(MAX_DEPTH + 1))).toThrow(/nested deeper than 64/);
   });
 
-  it('refuses 200 000 nested elements quickly, without exhausting the stack', () => {
-    const start = performance.now();
+  it('refuses 200 000 nested elements by depth, without exhausting the stack (its time: bench/openvino-ir-scaling.ts)', () => {
     expect(() => parseXml('<x>'.repeat(200_000) + '</x>'.repeat(200_000))).toThrow(/nested deeper/);
-    expect(performance.now() - start).toBeLessThan(500);
   });
 
   it('refuses the billion-laughs entity bomb at its DOCTYPE, before any expansion', () => {
     const lines = ['<?xml version="1.0"?>', '<!DOCTYPE lolz [', '<!ENTITY lol "lol">'];
     for (let i = 1; i <= 9; i++) lines.push(`<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
     lines.push(']>', '<lolz>&lol9;</lolz>');
-    const start = performance.now();
     expect(() => parseXml(lines.join('\n'))).toThrow(/DOCTYPE/);
-    expect(performance.now() - start).toBeLessThan(50);
   });
 });
