@@ -11,6 +11,7 @@ import type { RuntimeAdapter } from '../runtimes/adapter.js';
 import type { Case, LoadedCase } from './case-types.js';
 import { FIXTURES_DIR } from './repo-paths.js';
 import { runCase } from './run-case.js';
+import { AFFINE_CONTEXT_AND_INPUT } from './test-steps.js';
 
 const accepting = (dialect: 'witx' | 'wit-2024-10-28'): LoadedCase => {
   const c: Case = {
@@ -18,11 +19,7 @@ const accepting = (dialect: 'witx' | 'wit-2024-10-28'): LoadedCase => {
     title: 'compute accepts runtime_error',
     spec: 's',
     steps: [
-      { buffer: 'm', fixture: 'onnx/affine_relu.onnx' },
-      { buffer: 'b', builders: ['m'] },
-      { call: 'load', args: { builders: '@b', encoding: 'onnx', target: 'cpu' }, result: 'g' },
-      { call: 'init_execution_context', args: { graph: '$g' }, result: 'c' },
-      { buffer: 't', tensor: { golden: { model: 'affine_relu', input: 0 } } },
+      ...AFFINE_CONTEXT_AND_INPUT,
       { call: 'set_input', args: { ctx: '$c', index: 0, tensor: '@t' } },
       { call: 'compute', args: { ctx: '$c' }, expect: { errno: ['success', 'runtime_error'] } },
     ],

@@ -4,6 +4,7 @@ import type { Case } from './case-types.js';
 import { compileCase } from './compile.js';
 import { judge, type RunOutcome } from './judge.js';
 import { FIXTURES_DIR } from './repo-paths.js';
+import { AFFINE_CONTEXT_AND_INPUT } from './test-steps.js';
 
 const c: Case = {
   id: 'test.judge',
@@ -225,79 +226,50 @@ describe('judge: every check kind fails on a wrong observation', () => {
   });
 });
 
-describe('judge: the component checks fail on a wrong observation', () => {
+describe('judge: the component checks and output text fail on a wrong observation', () => {
   const wit = DIALECTS['wit-2024-10-28'];
-  const cc = compileCase(
-    {
-      id: 'test.neg.wit',
-      title: 't',
-      spec: 's',
-      steps: [
-        { buffer: 'm', fixture: 'onnx/affine_relu.onnx' },
-        { buffer: 'b', builders: ['m'] },
-        { call: 'load', args: { builders: '@b', encoding: 'onnx', target: 'cpu' }, result: 'g' },
-        { call: 'init_execution_context', args: { graph: '$g' }, result: 'c' },
-        { buffer: 't', tensor: { golden: { model: 'affine_relu', input: 0 } } },
-        { call: 'tensor_new', args: { dims: '@t_dims', type: 'f32', data: '@t_data' }, result: 't_h' },
-        { buffer: 'n', text: 'nope' },
-        { buffer: 'in', named_tensors: [{ name: 'n', tensor: '$t_h' }] },
-        { call: 'compute_named', args: { ctx: '$c', inputs: '@in' }, output: { buffer: 'outs', size: 16 }, expect: { errno: 'not_found', error_data: true } },
-      ],
-    },
-    { fixturesDir: FIXTURES_DIR, dialect: 'wit-2024-10-28' },
-  );
-  const run = (compute: { [k: string]: unknown }) => {
-    const lines = cc.script.trim().split('\n').map((line, i) => {
-      const step = i + 1;
-      const [op, a] = line.split(' ');
-      if (op === 'call' && a === 'compute_named') return JSON.stringify({ step, op, fn: a, args: [], ...compute });
-      if (op === 'call') return JSON.stringify({ step, op, fn: a, args: [], errno: 0 });
-      if (op === 'dump') return JSON.stringify({ step, op, name: a, offset: 0, hex: '00000000'.repeat(Math.ceil(Number(line.split(' ')[3]) / 4)).slice(0, Number(line.split(' ')[3]) * 2) });
-      return JSON.stringify({ step, op });
-    });
-    return `${[...lines, JSON.stringify({ done: true, steps: lines.length })].join('\n')}\n`;
-  };
-  it('error-data: an error without a message FAILs', () => {
-    expect(judge(cc, outcome(run({ errno: 7, error_data: 'no input named "nope"' })), wit).status).toBe('PASS');
-    expect(judge(cc, outcome(run({ errno: 7 })), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/error\.data\(\): expected a message, observed none/) });
-    expect(judge(cc, outcome(run({ errno: 7, error_data: '' })), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/error\.data\(\): expected a message, observed ""/) });
-  });
-});
-
-describe('judge: names and output text fail on a wrong observation', () => {
-  it('names: outputs named otherwise than the case says FAIL', () => {
-    const wit = DIALECTS['wit-2024-10-28'];
-    const cc = compileCase(
+  /** load affine_relu, a context, a tensor, and compute_named with one input named `inputName` */
+  const computeNamed = (inputName: string, expect: NonNullable<Extract<Case['steps'][number], { call: string }>['expect']>) =>
+    compileCase(
       {
-        id: 'test.neg.names',
+        id: 'test.neg.wit',
         title: 't',
         spec: 's',
         steps: [
-          { buffer: 'm', fixture: 'onnx/affine_relu.onnx' },
-          { buffer: 'b', builders: ['m'] },
-          { call: 'load', args: { builders: '@b', encoding: 'onnx', target: 'cpu' }, result: 'g' },
-          { call: 'init_execution_context', args: { graph: '$g' }, result: 'c' },
-          { buffer: 't', tensor: { golden: { model: 'affine_relu', input: 0 } } },
+          ...AFFINE_CONTEXT_AND_INPUT,
           { call: 'tensor_new', args: { dims: '@t_dims', type: 'f32', data: '@t_data' }, result: 't_h' },
-          { buffer: 'n', text: 'X' },
+          { buffer: 'n', text: inputName },
           { buffer: 'in', named_tensors: [{ name: 'n', tensor: '$t_h' }] },
-          { call: 'compute_named', args: { ctx: '$c', inputs: '@in' }, output: { buffer: 'outs', size: 16 }, expect: { errno: 'success', names: ['Y'] } },
+          { call: 'compute_named', args: { ctx: '$c', inputs: '@in' }, output: { buffer: 'outs', size: 16 }, expect },
         ],
       },
       { fixturesDir: FIXTURES_DIR, dialect: 'wit-2024-10-28' },
     );
-    const run = (names: string[]) => {
-      const lines = cc.script.trim().split('\n').map((line, i) => {
-        const [op, a] = line.split(' ');
-        if (op === 'call') return JSON.stringify({ step: i + 1, op, fn: a, args: [], errno: 0, ...(a === 'compute_named' ? { outputs: names.map((n, k) => [n, k + 1]) } : {}) });
-        if (op === 'dump') return JSON.stringify({ step: i + 1, op, name: a, offset: 0, hex: '01000000'.repeat(4).slice(0, Number(line.split(' ')[3]) * 2) });
-        return JSON.stringify({ step: i + 1, op });
-      });
-      return `${[...lines, JSON.stringify({ done: true, steps: lines.length })].join('\n')}\n`;
-    };
-    expect(judge(cc, outcome(run(['Y'])), wit).status).toBe('PASS');
-    expect(judge(cc, outcome(run(['0'])), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output names: expected \["Y"\], observed \["0"\]/) });
-    expect(judge(cc, outcome(run(['Y', 'Z'])), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output names: expected \["Y"\], observed \["Y","Z"\]/) });
+  /** the driver's records: every call succeeds but compute_named, which reports `compute`; dumps hold handle 1 */
+  const records = (cc: ReturnType<typeof compileCase>, compute: { [k: string]: unknown }) => {
+    const lines = cc.script.trim().split('\n').map((line, i) => {
+      const step = i + 1;
+      const [op, a] = line.split(' ');
+      if (op === 'call') return JSON.stringify({ step, op, fn: a, args: [], ...(a === 'compute_named' ? compute : { errno: 0 }) });
+      if (op === 'dump') return JSON.stringify({ step, op, name: a, offset: 0, hex: '01000000'.repeat(4).slice(0, Number(line.split(' ')[3]) * 2) });
+      return JSON.stringify({ step, op });
+    });
+    return `${[...lines, JSON.stringify({ done: true, steps: lines.length })].join('\n')}\n`;
+  };
+
+  it('error-data: an error without a message FAILs', () => {
+    const cc = computeNamed('nope', { errno: 'not_found', error_data: true });
+    expect(judge(cc, outcome(records(cc, { errno: 7, error_data: 'no input named "nope"' })), wit).status).toBe('PASS');
+    expect(judge(cc, outcome(records(cc, { errno: 7 })), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/error\.data\(\): expected a message, observed none/) });
+    expect(judge(cc, outcome(records(cc, { errno: 7, error_data: '' })), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/error\.data\(\): expected a message, observed ""/) });
+  });
+
+  it('names: outputs named otherwise than the case says FAIL', () => {
+    const cc = computeNamed('X', { errno: 'success', names: ['Y'] });
+    const named = (names: string[]) => records(cc, { errno: 0, outputs: names.map((n, k) => [n, k + 1]) });
+    expect(judge(cc, outcome(named(['Y'])), wit).status).toBe('PASS');
+    expect(judge(cc, outcome(named(['0'])), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output names: expected \["Y"\], observed \["0"\]/) });
+    expect(judge(cc, outcome(named(['Y', 'Z'])), wit)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output names: expected \["Y"\], observed \["Y","Z"\]/) });
   });
 
   it('output-text: other text, or the right text cut short by the written count, FAILs', () => {
