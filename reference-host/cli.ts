@@ -8,17 +8,15 @@
  * else the one its imports point at, else witx (abi/select-dialect.ts); hints that it may have
  * been built for another dialect go to stderr as `wasi-nn-host: hint: ...`.
  */
-import { existsSync, statSync, writeSync } from 'node:fs';
-import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { existsSync, statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { resolve } from 'node:path';
 import { DIALECT_NAMES, isDialectName, type DialectName } from './abi/dialects.js';
 import type { DialectChoice } from './abi/select-dialect.js';
 import { parsePreloadSpec, type NamedGraphSpec } from './core/named-graphs.js';
 import { TARGET_POLICIES, type GraphInfo, type TargetPolicy } from './core/nn-host.js';
-import { doctor } from './doctor.js';
-import { ReferenceHost } from './reference-host.js';
 import type { NnLimits } from './core/limits.js';
-import { GuestLoadError, formatTrap } from './wasi/run-guest.js';
+import { say } from './say.js';
 
 export const USAGE = `usage: wasi-nn-host run [--dir HOST[::GUEST]]... [--env K=V]... [--nn-preload NAME:ENCODING:TARGET:PATH[:PATH...]]... [--nn-preload-strict] [--nn-dialect ${DIALECT_NAMES.join('|')}] [--nn-trace] [--target-policy ${TARGET_POLICIES.join('|')}] [--nn-max-graphs N] [--nn-max-contexts N] [--nn-max-builders N] [--nn-max-model-bytes N] [--nn-max-total-model-bytes N] [--nn-max-heap-mb N] GUEST.wasm [ARGS...]
        wasi-nn-host doctor [--json]
@@ -196,6 +194,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`wasi-nn-host: doctor takes only --json\n${USAGE}\n`);
       return 2;
     }
+    const { doctor } = await import('./doctor.js');
     return doctor({ json });
   }
   if (command !== 'run') {
@@ -216,32 +215,16 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * Host messages go straight to fd 2, as the guest's own stderr does, from any thread. A pipe whose
- * reader is slow can answer EAGAIN when it was made non-blocking: wait a moment and write the rest.
- */
-function say(text: string): void {
-  let rest = Buffer.from(text, 'utf8');
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  while (rest.length > 0) {
-    try {
-      rest = rest.subarray(writeSync(2, rest));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      Atomics.wait(pause, 0, 0, 5);
-    }
-  }
-}
-
-/**
- * Runs the guest in a worker thread whose V8 heap is capped (--nn-max-heap-mb): a heap the host
- * exhausts ends the worker, not the process, and the CLI says so and exits 70 — a host failure
- * never looks like a guest trap (134) or the guest's own status.
+ * Runs the guest in a worker thread (cli-worker.ts) whose V8 heap is capped (--nn-max-heap-mb): a
+ * heap the host exhausts ends the worker, not the process, and the CLI says so and exits 70 — a
+ * host failure never looks like a guest trap (134) or the guest's own status. This thread loads
+ * no engine and no host: only the worker does, once.
  */
 async function runIsolated(cmd: RunCommand): Promise<number> {
   // stdout/stderr: true keeps Node from piping the worker's streams into process.stdout, which
   // would make fd 1 non-blocking: the guest writes fd 1 and 2 itself and must never see EAGAIN.
   // Host messages are written to fd 2 directly (say), so the worker's streams stay empty.
-  const worker = new Worker(new URL(import.meta.url), {
+  const worker = new Worker(new URL('./cli-worker.js', import.meta.url), {
     workerData: { cmd },
     resourceLimits: { maxOldGenerationSizeMb: cmd.maxHeapMb },
     stdin: false,
@@ -260,45 +243,4 @@ async function runIsolated(cmd: RunCommand): Promise<number> {
     });
     worker.on('exit', (code) => resolveExit(failed ? HOST_FAILURE_EXIT_CODE : code));
   });
-}
-
-/** In the worker: run the guest, then end the thread with its exit status. */
-async function runGuestCommand(cmd: RunCommand): Promise<number> {
-  for (const w of cmd.warnings) say(`wasi-nn-host: warning: ${w}\n`);
-  const host = new ReferenceHost({ ...(cmd.dialect ? { dialect: cmd.dialect } : {}), preloads: cmd.preloads, targetPolicy: cmd.targetPolicy, limits: cmd.limits });
-  try {
-    const result = await host.run({
-      wasm: cmd.wasm,
-      args: cmd.args,
-      env: cmd.env,
-      preopens: cmd.preopens,
-      onHint: (hint) => say(`wasi-nn-host: hint: ${hint}\n`),
-      // always, not only with --nn-trace: the guest saw runtime_error, but the host failed, not the guest
-      onHostBug: (fn, message) => say(`wasi-nn-host: ${HOST_BUG_MARK} in ${fn}: ${message.replace(/\n/g, ' ')}\n`),
-      ...(cmd.trace
-        ? {
-            onDialect: (choice) => say(`${formatDialectTrace(choice)}\n`),
-            onNnCall: (t) => say(`wasi-nn: ${t.fn} → ${t.errno}${t.message ? `: ${t.message}` : ''}\n`),
-            onWitCall: (t) => say(`wasi-nn: ${t.fn} → ${t.error ?? 'ok'}${t.message ? `: ${t.message}` : ''}\n`),
-            onGraph: (handle, info) => say(`${formatGraphTrace(handle, info)}\n`),
-          }
-        : {}),
-    });
-    if (result.trap) say(`wasi-nn-host: ${formatTrap(result.trap)}\n`);
-    return result.exitCode;
-  } catch (e) {
-    if (e instanceof GuestLoadError) {
-      say(`wasi-nn-host: ${e.message}\n`);
-      return 2;
-    }
-    say(`wasi-nn-host: host failure: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return HOST_FAILURE_EXIT_CODE;
-  } finally {
-    host.dispose();
-  }
-}
-
-if (!isMainThread && (workerData as { cmd?: RunCommand } | null)?.cmd) {
-  const code = await runGuestCommand((workerData as { cmd: RunCommand }).cmd);
-  process.exit(code);
 }

@@ -160,7 +160,6 @@ export function formatDoctor(report: DoctorReport): string {
 export async function doctor(options: { json: boolean }, write: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const host = new ReferenceHost();
   try {
-    await host.prepare();
     const report = doctorReport(host.backends);
     write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report));
     return 0;

@@ -40,11 +40,6 @@ export class ReferenceHost {
     for (const spec of options.preloads ?? []) this.registry.register(spec);
   }
 
-  /** Starts the engines whose start-up is async (LiteRT); run() does it too. Never rejects. */
-  async prepare(): Promise<void> {
-    await Promise.all([...this.backends.values()].map((b) => b.prepare?.()));
-  }
-
   /** `onGraph` is told about every graph handle: its engine, detection and the device it runs on. */
   run(run: Omit<GuestRun, 'dialect'> & { dialect?: DialectName; onGraph?: (handle: number, info: GraphInfo) => void }): Promise<GuestResult> {
     const { onGraph, ...guest } = run;

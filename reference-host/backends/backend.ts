@@ -11,18 +11,15 @@ export type Availability =
 
 export interface Backend {
   readonly encoding: Encoding;
-  /** Whether the engine can run here; never throws. */
+  /**
+   * Whether the engine can run here; never throws. Engines start on first use, synchronously
+   * (every wasi-nn call answers synchronously), so asking may start one.
+   */
   availability(): Availability;
   /** Execution targets this engine really has on this machine. */
   targets(): readonly Target[];
   /** Parses the builders into a graph. */
   load(builders: readonly Uint8Array[], target: Target): BackendGraph;
-  /**
-   * Async start-up for engines that cannot start synchronously (LiteRT's wasm instantiation).
-   * The host awaits it before running a guest (ReferenceHost.prepare/run, the CLI); it never
-   * rejects: a failure shows in availability(). Every call after it stays synchronous.
-   */
-  prepare?(): Promise<void>;
 }
 
 export interface BackendGraph {

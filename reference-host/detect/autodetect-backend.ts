@@ -20,7 +20,8 @@ export class AutodetectBackend implements Backend {
   }
 
   availability(): Availability {
-    if (this.others().length > 0) return { available: true, engine: 'reference-host/detect', version: DETECTOR_VERSION };
+    // the first available engine settles it: asking every engine would start every engine
+    if ([...this.engines.values()].some((b) => b.encoding !== 'autodetect' && b.availability().available)) return { available: true, engine: 'reference-host/detect', version: DETECTOR_VERSION };
     return { available: false, engine: 'reference-host/detect', reason: 'no engine is available to run what it detects', fix: 'make an engine available (see `wasi-nn-host doctor`)' };
   }
 

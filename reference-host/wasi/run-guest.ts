@@ -122,8 +122,6 @@ export interface GuestEnvironment {
 }
 
 export async function runGuest(run: GuestRun, environment: GuestEnvironment): Promise<GuestResult> {
-  // engines with an async start-up (LiteRT) get it here, so every wasi-nn call stays synchronous
-  await Promise.all([...environment.backends.values()].map((b) => b.prepare?.()));
   const guest = compile(run.wasm);
   if ('component' in guest) {
     // loaded only for components: preview2-shim starts I/O machinery a core guest must not pay for

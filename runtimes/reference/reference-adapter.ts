@@ -19,9 +19,8 @@ export function referenceFunctions(dialect: DialectName): readonly string[] {
 }
 
 /** The in-process reference host, serving the adapter's dialect (the explicit choice, so never the guest's own). */
-/** The reference host's available encodings, their targets and engines (name and version), after the engines' start-up. */
+/** The reference host's available encodings, their targets and engines (name and version); asking starts each engine. */
 export async function referenceEngines(probe: ReferenceHost): Promise<{ encodings: Encoding[]; targets: Target[]; engines: Record<string, string> }> {
-  await probe.prepare(); // engines with an async start-up (LiteRT) report availability only after it
   const encodings: Encoding[] = [];
   const targets = new Set<Target>();
   const engines: Record<string, string> = {};

@@ -4,9 +4,8 @@
  *
  * The engine: our IR front-end (xml.ts → ir.ts → translate.ts) turns the IR into an ONNX model
  * in memory and runs it through the ONNX backend (onnxruntime-node), reused as is. When the
- * optional peer `openvino-node` can be loaded (it is not a dependency: a dynamic import in a
- * try/catch from prepare(), or a synchronous createRequire when prepare() was not awaited, since
- * wasi-nn calls answer synchronously), the model is also read and
+ * optional peer `openvino-node` can be loaded (it is not a dependency: a synchronous createRequire
+ * in a try/catch, on first use, since wasi-nn calls answer synchronously), the model is also read and
  * compiled by OpenVINO itself and computed there; the front-end still checks the model and
  * supplies the input/output types and shapes. Set WASI_NN_OPENVINO=frontend to skip openvino-node.
  */
@@ -69,22 +68,11 @@ function nativeFrom(mod: { addon?: OvAddon } | undefined): Native {
 
 const errorOf = (e: unknown): Native => ({ error: (e as Error).message.split('\n')[0] ?? 'not loadable' });
 
-/** Synchronous detection, for a backend whose prepare() was not awaited. */
+/** Looks for openvino-node (a CommonJS package) with a guarded require. */
 function loadNativeSync(): Native {
   if (process.env['WASI_NN_OPENVINO'] === 'frontend') return { error: 'WASI_NN_OPENVINO=frontend' };
   try {
     return nativeFrom(require(OPENVINO_NODE) as { addon?: OvAddon });
-  } catch (e) {
-    return errorOf(e);
-  }
-}
-
-/** Detection through a dynamic import (the specifier is a variable: the package is not a dependency). */
-async function loadNativeAsync(): Promise<Native> {
-  if (process.env['WASI_NN_OPENVINO'] === 'frontend') return { error: 'WASI_NN_OPENVINO=frontend' };
-  try {
-    const mod = (await import(OPENVINO_NODE)) as { addon?: OvAddon; default?: { addon?: OvAddon } };
-    return nativeFrom(mod.addon ? mod : mod.default);
   } catch (e) {
     return errorOf(e);
   }
@@ -179,11 +167,6 @@ export class OpenVinoBackend implements Backend {
   readonly encoding = 'openvino' as const;
   private readonly onnx = new OnnxBackend();
   private native: Native | undefined;
-
-  /** Looks for the optional openvino-node with a dynamic import; never rejects. */
-  async prepare(): Promise<void> {
-    this.native ??= await loadNativeAsync();
-  }
 
   private nativeEngine(): Native {
     this.native ??= loadNativeSync();

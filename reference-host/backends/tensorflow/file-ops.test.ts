@@ -20,14 +20,12 @@ function refusal(bytes: Uint8Array): NnError {
 
 describe('TensorFlow file ops are refused at load, named before any other unsupported op', () => {
   it('ReadFile behind DecodeRaw and Slice (security fixture)', async () => {
-    await backend?.prepare?.();
     const e = refusal(new Uint8Array(readFileSync(join(FIXTURES_DIR, 'security', 'tf_read_file.pb'))));
     expect(e.errno).toBe('unsupported_operation');
     expect(e.message).toBe("tensorflow: node contents is op ReadFile, which reaches the host's files: this engine never runs file ops (a model is bytes)");
   });
 
   it('WriteFile reached only through a control input', async () => {
-    await backend?.prepare?.();
     const graph = graphDefBytes([
       { name: 'X', op: 'Placeholder', inputs: [], attrs: { dtype: attr.type(1), shape: attr.shape([1, 4]) } },
       { name: 'f', op: 'Const', inputs: [], attrs: { dtype: attr.type(7), value: attr.tensor({ dtype: 7, dims: [], strings: ['out.txt'] }) } },

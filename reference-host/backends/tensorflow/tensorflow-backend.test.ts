@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../../harness/repo-paths.js';
 import { NnError, type Tensor } from '../../core/types.js';
 import { TensorflowBackend } from './tensorflow-backend.js';
@@ -10,7 +10,6 @@ import { withAutodetect } from '../../detect/autodetect-backend.js';
 import { createBackends } from '../index.js';
 
 const backend = new TensorflowBackend();
-beforeAll(() => backend.prepare());
 
 const read = (p: string) => new Uint8Array(readFileSync(join(FIXTURES_DIR, p)));
 const VARIANTS = {

@@ -3,16 +3,16 @@
  * variables.index and the data shards when it has variables), read by our own strict parser
  * (proto.ts, bundle.ts), flattened by graph.ts and executed by tfjs (tfjs-engine.ts).
  *
- * With `@tensorflow/tfjs-node` installed (an optional peer, never a dependency), prepare() loads
- * it and a SavedModel is also run by TensorFlow's C library (tfjs-node-engine.ts); the checks
+ * With `@tensorflow/tfjs-node` installed (an optional peer, never a dependency), the first load
+ * finds it and a SavedModel is also run by TensorFlow's C library (tfjs-node-engine.ts); the checks
  * and the signature still come from our reader, so both engines accept the same models.
  */
 import type { Availability, Backend, BackendContext, BackendGraph } from '../backend.js';
 import { NnError, type Target, type Tensor } from '../../core/types.js';
 import { parseModel, type FlatGraph, type IoSpec } from './graph.js';
 import { dtypeName } from './proto.js';
-import { TfjsModel, startTfjs, tfjs, tfjsError } from './tfjs-engine.js';
-import { loadTfjsNode, tfjsNode, type NodeSavedModel } from './tfjs-node-engine.js';
+import { TfjsModel, tfjs, tfjsError } from './tfjs-engine.js';
+import { tfjsNode, type NodeSavedModel } from './tfjs-node-engine.js';
 import { inputSpecAt, outputAt } from '../io-index.js';
 
 interface Runner {
@@ -74,11 +74,6 @@ export class TensorflowGraph implements BackendGraph {
 
 export class TensorflowBackend implements Backend {
   readonly encoding = 'tensorflow' as const;
-
-  async prepare(): Promise<void> {
-    await startTfjs();
-    await loadTfjsNode();
-  }
 
   availability(): Availability {
     const e = tfjs();

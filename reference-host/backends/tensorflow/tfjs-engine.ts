@@ -6,13 +6,14 @@
  *
  * tfjs computes in float32, int32 and bool: uint8 runs as int32 (reduced mod 256 at the outputs;
  * graph.ts admits uint8 only where that is exact), half as float32 (only moved or cast to
- * float32, so exact). The backend is @tensorflow/tfjs-backend-wasm when it starts (prepare(),
- * offline from node_modules), else @tensorflow/tfjs-backend-cpu.
+ * float32, so exact). tfjs starts on first use, synchronously, on @tensorflow/tfjs-backend-wasm
+ * (tfjs-wasm-start.ts, offline from node_modules), else on @tensorflow/tfjs-backend-cpu.
  */
 import { createRequire } from 'node:module';
 import { NnError, type Tensor, type TensorType } from '../../core/types.js';
 import { DT, dtypeName, type AttrValue, type TensorShape } from './proto.js';
 import type { FlatGraph, FlatNode, IoSpec } from './graph.js';
+import { startWasmBackend } from './tfjs-wasm-start.js';
 
 // The tfjs packages are CommonJS in Node; they are required lazily, on first use.
 const require = createRequire(import.meta.url);
@@ -51,35 +52,32 @@ function packages(): { tf: Tf; converter: Converter } {
   return { tf, converter };
 }
 
-/** Starts tfjs on the wasm backend (async instantiation), falling back to cpu. Never rejects. */
-export async function startTfjs(): Promise<void> {
-  if (engine || engineError !== undefined) return;
+/**
+ * The engine, started on first use: tfjs on the wasm backend, started synchronously
+ * (tfjs-wasm-start.ts), else on the cpu backend, which initialises synchronously. Undefined when
+ * tfjs itself cannot load (tfjsError says why).
+ */
+export function tfjs(): TfjsEngine | undefined {
+  if (engine || engineError !== undefined) return engine;
   let p: { tf: Tf; converter: Converter };
   try {
     p = packages();
   } catch (e) {
     engineError = (e as Error).message;
-    return;
+    return undefined;
   }
   let wasmError: string | undefined;
   try {
-    require('@tensorflow/tfjs-backend-wasm');
-    if (!(await p.tf.setBackend('wasm'))) wasmError = 'tf.setBackend("wasm") returned false';
+    startWasmBackend(p.tf);
   } catch (e) {
     wasmError = (e as Error).message;
   }
-  if (wasmError !== undefined) await p.tf.setBackend('cpu');
-  engine = { ...p, backend: wasmError === undefined ? 'wasm' : 'cpu', wasmError, version: p.converter.version_converter };
-}
-
-/** The engine; without startTfjs() having run, tfjs starts synchronously on the cpu backend. */
-export function tfjs(): TfjsEngine | undefined {
-  if (engine || engineError !== undefined) return engine;
   try {
-    const p = packages();
-    void p.tf.setBackend('cpu'); // the cpu backend initialises synchronously
-    if (p.tf.getBackend() !== 'cpu') throw new Error(`tfjs backend is ${p.tf.getBackend()} after setBackend("cpu")`);
-    engine = { ...p, backend: 'cpu', wasmError: 'prepare() was not awaited, so the wasm backend (async start) was not tried', version: p.converter.version_converter };
+    if (wasmError !== undefined) {
+      void p.tf.setBackend('cpu'); // the cpu backend initialises synchronously
+      if (p.tf.getBackend() !== 'cpu') throw new Error(`tfjs backend is ${p.tf.getBackend()} after setBackend("cpu")`);
+    }
+    engine = { ...p, backend: wasmError === undefined ? 'wasm' : 'cpu', wasmError, version: p.converter.version_converter };
   } catch (e) {
     engineError = (e as Error).message;
   }

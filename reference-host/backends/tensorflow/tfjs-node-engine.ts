@@ -1,13 +1,14 @@
 /**
  * Optional: TensorFlow's own C library through `@tensorflow/tfjs-node` (an optional peer, not a
- * dependency, not installed here; never required). prepare() looks for it with a guarded
- * dynamic import; when present, a SavedModel is written to a private temp directory
+ * dependency, not installed here; never required). The first TensorFlow load looks for it with a
+ * guarded require; when present, a SavedModel is written to a private temp directory
  * (saved_model.pb, variables/variables.index, variables/variables.data-0000i-of-N) and run by
  * the node backend's synchronous `loadSavedModelMetaGraph` / `runSavedModel` (what
  * tf.node.loadSavedModel and TFSavedModel.predict call), with the signature our reader took.
  * `WASI_NN_TENSORFLOW=tfjs` skips it. This path has not been run here (the package is absent).
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NnError, type Tensor } from '../../core/types.js';
@@ -35,14 +36,14 @@ export interface TfjsNode {
 let found: TfjsNode | undefined;
 let looked = false;
 
-export async function loadTfjsNode(): Promise<void> {
+function loadTfjsNode(): void {
   if (looked) return;
   looked = true;
   if (process.env['WASI_NN_TENSORFLOW'] === 'tfjs') return;
   const name = '@tensorflow/tfjs-node';
   let mod: any;
   try {
-    mod = await import(name); // absent in this checkout: a normal, silent outcome
+    mod = createRequire(import.meta.url)(name); // absent in this checkout: a normal, silent outcome
   } catch {
     return;
   }
@@ -118,6 +119,8 @@ export async function loadTfjsNode(): Promise<void> {
   };
 }
 
+/** TensorFlow's C library through @tensorflow/tfjs-node, looked for (once) on first use; undefined when absent. */
 export function tfjsNode(): TfjsNode | undefined {
+  loadTfjsNode();
   return found;
 }

@@ -13,9 +13,14 @@
  * LiteRT's C++ log lines (printErr) go to a small ring buffer, never to the host's stderr, so a
  * guest's stderr stays the guest's; the last lines explain load failures.
  *
- * Emscripten's instantiation is asynchronous (the factory awaits WebAssembly.instantiate), so an
- * instance is created by an async call; everything after that (loadModel, compileModel, run) is
- * synchronous embind calls into wasm.
+ * Started synchronously, when a guest first needs it. The factory is an async function (it awaits
+ * its own instantiation), so it runs inside a private vm context whose microtask queue is drained
+ * when the evaluation that called it returns (`microtaskMode: 'afterEvaluate'`), and it is given
+ * an `instantiateWasm` hook that instantiates the module compiled synchronously here: nothing it
+ * awaits waits on I/O or a timer, so the instance is ready when createLiteRtInstance() returns
+ * (about 60 ms; litert-wasm.test.ts checks it). Everything after that (loadModel, compileModel,
+ * run) is synchronous embind calls into wasm. Objects the glue makes (its errors, its typed
+ * arrays) belong to that context, so callers test them by shape, never with instanceof.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -101,43 +106,80 @@ export function litertVersion(): string {
 
 type Factory = (moduleArg: Record<string, unknown>) => Promise<LiteRtModule>;
 
-let factory: Factory | undefined;
+/** What the glue may read from its global scope: Node's, handed over explicitly (its context has only the language built-ins). */
+function glueGlobals(): Record<string, unknown> {
+  return { process, Buffer, TextDecoder, TextEncoder, URL, console, performance, crypto: globalThis.crypto, setTimeout, clearTimeout, WebAssembly };
+}
 
-/** The emscripten ModuleFactory of the compat build, evaluated once in a private CommonJS scope. */
-function loadFactory(): Factory {
-  if (factory) return factory;
+let glue: { context: vm.Context; factory: Factory } | undefined;
+let compiledWasm: WebAssembly.Module | undefined;
+
+/**
+ * The emscripten ModuleFactory of the compat build, evaluated once as CommonJS in a private vm
+ * context whose microtasks run when each evaluation in it returns.
+ */
+function loadGlue(): { context: vm.Context; factory: Factory } {
+  if (glue) return glue;
   const file = join(litertPackageDir(), 'wasm', `${LITERT_WASM_BASENAME}.js`);
   const source = readFileSync(file, 'utf8');
-  const fn = vm.compileFunction(source, ['exports', 'module', 'require', '__filename', '__dirname'], { filename: file });
+  const context = vm.createContext(glueGlobals(), { microtaskMode: 'afterEvaluate', name: 'litert-glue' });
+  const fn = vm.compileFunction(source, ['exports', 'module', 'require', '__filename', '__dirname'], { filename: file, parsingContext: context });
   const mod: { exports: unknown } = { exports: {} };
   fn(mod.exports, mod, createRequire(file), file, dirname(file));
   if (typeof mod.exports !== 'function') throw new Error(`${file} did not export its ModuleFactory`);
-  factory = mod.exports as Factory;
-  return factory;
+  glue = { context, factory: mod.exports as Factory };
+  return glue;
+}
+
+function litertWasmModule(): WebAssembly.Module {
+  compiledWasm ??= new WebAssembly.Module(readFileSync(join(litertPackageDir(), 'wasm', `${LITERT_WASM_BASENAME}.wasm`)));
+  return compiledWasm;
 }
 
 const LOG_LINES = 20;
 
-/** A fresh LiteRT instance (about 150 ms). Rejects with the reason when LiteRT cannot start here. */
-export async function createLiteRtInstance(): Promise<LiteRtInstance> {
-  const make = loadFactory();
-  const wasmBinary = readFileSync(join(litertPackageDir(), 'wasm', `${LITERT_WASM_BASENAME}.wasm`));
+/** A fresh LiteRT instance, made synchronously. Throws with the reason when LiteRT cannot start here. */
+export function createLiteRtInstance(): LiteRtInstance {
+  const { context, factory } = loadGlue();
+  const wasm = litertWasmModule();
   const lines: string[] = [];
   const push = (s: string): void => {
     lines.push(s);
     if (lines.length > LOG_LINES) lines.shift();
   };
   const instance: { aborted: string | undefined } = { aborted: undefined };
-  const module = await make({
-    wasmBinary,
+  const moduleArg = {
     print: push,
     printErr: push,
     onAbort: (what: unknown) => {
       instance.aborted = String(what);
     },
-  });
+    instantiateWasm: (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+      const inst = new WebAssembly.Instance(wasm, imports);
+      receive(inst, wasm);
+      return inst.exports;
+    },
+  };
+  const settled: { module?: LiteRtModule; error?: unknown } = {};
+  // the factory's awaits are drained when this evaluation returns (microtaskMode: 'afterEvaluate')
+  const start = vm.runInContext('(factory, arg, settled) => factory(arg).then((m) => { settled.module = m; }, (e) => { settled.error = e; })', context) as (f: Factory, a: unknown, s: typeof settled) => void;
+  context['__litertStart'] = () => start(factory, moduleArg, settled);
+  try {
+    vm.runInContext('__litertStart()', context);
+  } finally {
+    delete context['__litertStart'];
+  }
+  if (settled.error !== undefined) throw new Error(`LiteRT did not start: ${errorText(settled.error)}`);
+  if (!settled.module) throw new Error(`LiteRT did not start synchronously${instance.aborted ? ` (aborted: ${instance.aborted})` : ''}; its glue awaited something other than its own instantiation`);
+  const module = settled.module;
   module.setupLogging?.();
   const env = module.LiteRtEnvironment.create(null);
   lines.length = 0;
   return Object.assign(instance, { module, env, log: () => [...lines], clearLog: () => void (lines.length = 0) });
+}
+
+/** The message of an error from any realm (the glue's errors are its context's, not ours). */
+export function errorText(e: unknown): string {
+  if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;
+  return String(e);
 }

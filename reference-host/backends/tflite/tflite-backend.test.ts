@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../../harness/repo-paths.js';
 import { NnError, type Tensor, type TensorType } from '../../core/types.js';
 import { createLiteRtInstance } from './litert-wasm.js';
@@ -21,27 +21,33 @@ const errno = (fn: () => unknown): string => {
 };
 
 describe('LiteRT loading', () => {
-  it('adds nothing to globalThis (no self / importScripts / Module shims)', async () => {
+  it('adds nothing to globalThis (no self / importScripts / Module shims)', () => {
     const before = new Set(Object.getOwnPropertyNames(globalThis));
-    await createLiteRtInstance();
+    createLiteRtInstance();
     expect(Object.getOwnPropertyNames(globalThis).filter((n) => !before.has(n))).toEqual([]);
     expect('self' in globalThis || 'importScripts' in globalThis || 'Module' in globalThis).toBe(false);
   });
 
-  it('is unavailable, with the reason and fix, until prepare() has run', async () => {
+  it('makes an instance synchronously: it is ready when the call returns', () => {
+    const instance = createLiteRtInstance();
+    expect(instance.aborted).toBeUndefined();
+    expect(typeof instance.module._malloc).toBe('function');
+  });
+
+  it('starts LiteRT when a guest first needs it, not when the backend is made, and once', () => {
     const b = new TfliteBackend();
-    const a = b.availability();
-    expect(a.available).toBe(false);
-    if (!a.available) expect(a.fix).toMatch(/prepare/);
-    expect(errno(() => b.load([fixture('tflite/affine_relu.tflite')], 'cpu'))).toBe('invalid_encoding');
-    await b.prepare();
+    expect(b.startedForTest()).toBe(0);
+    const graph = b.load([fixture('tflite/affine_relu.tflite')], 'cpu');
+    expect(b.startedForTest()).toBe(1);
+    b.load([fixture('tflite/affine_relu.tflite')], 'cpu').dispose();
     expect(b.availability().available).toBe(true);
+    expect(b.startedForTest()).toBe(1);
+    graph.dispose();
   });
 });
 
 describe('TfliteBackend', () => {
   const backend = new TfliteBackend();
-  beforeAll(() => backend.prepare());
 
   for (const family of ['affine_relu', 'two_in_two_out', 'softmax_f32', 'conv_net', 'int_muladd_i32', 'int_muladd_i64', 'u8_add']) {
     it(`${family} matches its golden (integers exactly, f32 within 1e-5 + 1e-4·|x|)`, () => {
@@ -83,9 +89,8 @@ describe('TfliteBackend', () => {
     expect(errno(() => ctx.getOutput(1))).toBe('invalid_argument');
   });
 
-  it('turns a LiteRT abort into invalid_argument and serves the next load from the spare instance', async () => {
+  it('turns a LiteRT abort into invalid_argument and serves the next load from a fresh instance', () => {
     const b = new TfliteBackend();
-    await b.prepare();
     const first = b.activeInstanceForTest();
     const survivor = b.load([fixture('tflite/affine_relu.tflite')], 'cpu').initExecutionContext();
     // a TFLite-looking header padded with zeros makes LiteRT 2.5.3 abort inside its wasm instance
@@ -100,15 +105,14 @@ describe('TfliteBackend', () => {
     // a context of the dead instance answers runtime_error, it does not crash
     survivor.setInput(0, tensor(g.inputs[0]!));
     expect(errno(() => survivor.compute())).toBe('runtime_error');
-    await b.prepare(); // makes a new spare
+    expect(b.startedForTest()).toBe(2);
     expect(b.availability().available).toBe(true);
   });
 
-  it('every corrupt file in fixtures/bad/tflite gives an errno or loads, and a good model loads after each', async () => {
+  it('every corrupt file in fixtures/bad/tflite gives an errno or loads, and a good model loads after each', () => {
     const index = JSON.parse(readFileSync(join(FIXTURES_DIR, 'bad/tflite/index.json'), 'utf8')) as { file: string; expect: 'error' | 'any' }[];
     expect(index.length).toBeGreaterThanOrEqual(20);
     const b = new TfliteBackend();
-    await b.prepare();
     for (const e of index) {
       const r = errno(() => b.load([fixture(`bad/tflite/${e.file}`)], 'cpu').dispose());
       if (e.expect === 'error') expect(r, e.file).toBe('invalid_argument');

@@ -1,15 +1,14 @@
 /**
  * TensorFlow Lite through LiteRT (@litertjs/core 2.5.3, its wasm build; see litert-wasm.ts).
  *
- * LiteRT's instantiation is async, so `prepare()` (awaited by the host before a guest runs)
- * starts it; every wasi-nn call after that is synchronous. Until prepare() has finished,
- * availability() says so and load answers invalid_encoding.
+ * LiteRT starts when a guest first needs it (a load, its targets, its availability): the
+ * instance is made synchronously (litert-wasm.ts), so a guest that never uses TensorFlow Lite
+ * never pays for it, and every wasi-nn call stays synchronous.
  *
  * Crash containment: LiteRT runs inside its own wasm instance, so nothing it does can take the
  * Node process down; the worst case is an emscripten abort (a C++ CHECK, an out-of-bounds trap),
- * which kills that instance only. prepare() keeps a spare instance ready: when the active one
- * aborts, the call that hit it gets an errno (invalid_argument at load, runtime_error later),
- * the spare becomes active at once, and a new spare is made at the next prepare(). Graphs of the
+ * which kills that instance only. The call that hit it gets an errno (invalid_argument at load,
+ * runtime_error later) and the next call that needs LiteRT gets a fresh instance. Graphs of the
  * dead instance answer runtime_error from then on.
  *
  * Tensors are read and written as stored: a quantized u8 tensor comes back as its u8 values.
@@ -19,6 +18,7 @@ import { ELEMENT_SIZE, NnError, type Target, type Tensor, type TensorType } from
 import { inputSpecAt, outputAt } from '../io-index.js';
 import {
   createLiteRtInstance,
+  errorText,
   litertVersion,
   type LiteRtCompiledModel,
   type LiteRtInstance,
@@ -57,12 +57,11 @@ function names(v: { size(): number; get(i: number): string; delete(): void }): s
 
 /** An abort inside the wasm instance; the instance is dead afterwards. */
 function isAbort(instance: LiteRtInstance, e: unknown): boolean {
-  return instance.aborted !== undefined || e instanceof WebAssembly.RuntimeError;
+  // a trap's RuntimeError may come from the glue's realm, so it is recognised by name
+  return instance.aborted !== undefined || e instanceof WebAssembly.RuntimeError || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'RuntimeError');
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+const message = errorText;
 
 class TfliteGraph implements BackendGraph {
   readonly inputSpecs: IoSpec[];
@@ -196,33 +195,23 @@ class TfliteContext implements BackendContext {
 export class TfliteBackend implements Backend {
   readonly encoding = 'tensorflowlite' as const;
   private active: LiteRtInstance | undefined;
-  private spare: LiteRtInstance | undefined;
   private initError: string | undefined;
-  private preparing: Promise<void> | undefined;
+  /** instances made so far (the first start, and one after each abort) */
+  private started = 0;
 
-  /** Starts LiteRT (and a spare instance) if needed; never rejects: failures show in availability(). */
-  prepare(): Promise<void> {
-    if (this.active && this.spare && this.active.aborted === undefined) return Promise.resolve();
-    this.preparing ??= (async () => {
-      try {
-        if (!this.active || this.active.aborted !== undefined) this.active = await createLiteRtInstance();
-        if (!this.spare) this.spare = await createLiteRtInstance();
-        this.initError = undefined;
-      } catch (e) {
-        this.initError = message(e);
-      } finally {
-        this.preparing = undefined;
-      }
-    })();
-    return this.preparing;
-  }
-
+  /** The live instance, started (or restarted after an abort) on demand; undefined when LiteRT cannot start here. */
   private instance(): LiteRtInstance | undefined {
-    if (this.active?.aborted !== undefined && this.spare) {
-      this.active = this.spare;
-      this.spare = undefined;
+    if (this.active?.aborted === undefined && this.active) return this.active;
+    if (this.initError !== undefined) return undefined;
+    try {
+      this.active = createLiteRtInstance();
+      this.started++;
+      return this.active;
+    } catch (e) {
+      this.initError = message(e);
+      this.active = undefined;
+      return undefined;
     }
-    return this.active?.aborted === undefined ? this.active : undefined;
   }
 
   availability(): Availability {
@@ -230,11 +219,8 @@ export class TfliteBackend implements Backend {
     return {
       available: false,
       engine: 'LiteRT (@litertjs/core wasm, compat build)',
-      reason: this.initError ?? (this.active ? 'every LiteRT instance aborted; the next prepare() makes new ones' : 'LiteRT is not started: the host did not await prepare()'),
-      fix:
-        this.initError !== undefined
-          ? 'run `npm ci` (the harness pins @litertjs/core 2.5.3, whose wasm/ holds litert_wasm_compat_internal.{js,wasm}) on Node.js >= 20'
-          : 'embedders await `ReferenceHost.prepare()` (the CLI and ReferenceHost.run do) before running a guest',
+      reason: this.initError ?? 'LiteRT did not start',
+      fix: 'run `npm ci` (the harness pins @litertjs/core 2.5.3, whose wasm/ holds litert_wasm_compat_internal.{js,wasm}) on Node.js >= 20',
     };
   }
 
@@ -282,16 +268,19 @@ export class TfliteBackend implements Backend {
           // nothing more to free
         }
       } else {
-        instance.aborted ??= message(e);
-        this.instance(); // the spare takes over for the next call
+        instance.aborted ??= message(e); // the next call that needs LiteRT gets a fresh instance
       }
       const log = instance.log().filter((l) => /error|fail|invalid|abort/i.test(l)).slice(-2).map((l) => l.trim()).join(' | ');
       throw new NnError('invalid_argument', `tensorflowlite: not a loadable model${aborted ? ' (LiteRT aborted; a fresh instance serves the next call)' : ''}: ${message(e)}${log ? ` [${log}]` : ''}`);
     }
   }
 
-  /** Test hook: the instance that serves the next load. */
+  /** Test hook: the instance that serves the next load, and how many have been started. */
   activeInstanceForTest(): LiteRtInstance | undefined {
     return this.instance();
+  }
+
+  startedForTest(): number {
+    return this.started;
   }
 }
