@@ -66,6 +66,8 @@ export type NnFunction = NnFunctionName;
 export interface CallExpectation {
   /** required unless `trap` */
   errno?: ErrnoName | ErrnoName[];
+  /** the call may answer this instead (a documented engine limit where the right answer is known): the case then ends here and passes */
+  refusal?: ErrnoName;
   /** the call traps (component model: a handle the guest does not hold); only on a case's last step */
   trap?: true;
   /** compute_named: the output names, in order */

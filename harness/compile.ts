@@ -27,7 +27,8 @@ export interface ResolvedTensor {
 }
 
 export type Check =
-  | { kind: 'errno'; line: number; step: number; fn: NnFunction; allowed: ErrnoName[] }
+  /** `refusal`: an errno that ends the case here as a PASS (an engine limit the case accepts in place of the right answer) */
+  | { kind: 'errno'; line: number; step: number; fn: NnFunction; allowed: ErrnoName[]; refusal?: ErrnoName }
   /** `initialLine`: a dump of the result buffer before the call (wamr-legacy's preset in/out size), else it held the sentinel */
   | { kind: 'result'; line: number; step: number; expect: 'unchanged' | 'written' | number; initialLine?: number }
   | { kind: 'output-unchanged'; line: number; step: number; size: number }
@@ -466,7 +467,9 @@ function compileCall(
     checks.push({ kind: 'trap', line: callLine, step: index, fn: step.call });
     return;
   }
-  checks.push({ kind: 'errno', line: callLine, step: index, fn: step.call, allowed });
+  if (expect.refusal !== undefined && (traps || named.includes(expect.refusal))) throw new CompileError('expect.refusal is an errno the call may answer instead of expect.errno', `${ptr}/expect/refusal`);
+  const refusal = expect.refusal !== undefined && dialect.errno[expect.refusal] !== undefined ? { refusal: expect.refusal } : {};
+  checks.push({ kind: 'errno', line: callLine, step: index, fn: step.call, allowed, ...refusal });
   if (expect.names !== undefined) checks.push({ kind: 'names', line: callLine, step: index, names: expect.names });
   if (expect.error_data) {
     if (dialect.layout !== 'component') throw new DialectUnsupported(dialect.name, 'it checks error.data(): only the WIT interface has error resources', `${ptr}/expect/error_data`);

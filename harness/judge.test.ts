@@ -291,3 +291,62 @@ describe('judge: the component checks and output text fail on a wrong observatio
     expect(judge(cc, outcome(run('686921', '02000000')), witx)).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/output text: expected "hi!", observed "hi"/) });
   });
 });
+
+describe('judge: a refusal the case accepts in place of the right answer', () => {
+  const refusing: Case = {
+    id: 'test.refusal',
+    title: 't',
+    spec: 's',
+    steps: [
+      { buffer: 'n', text: 'x' },
+      { call: 'load_by_name', args: { name: '@n' }, result: 'g', expect: { errno: 'success', result: 'written', refusal: 'not_found' } },
+      { call: 'compute', args: { ctx: 7 }, expect: { errno: 'success' } },
+    ],
+  };
+  const rc = compileCase(refusing, { fixturesDir: FIXTURES_DIR, dialect: 'witx' });
+  const run = (loadErrno: number, resultHex: string, computeErrno: number): string => {
+    const lines = rc.script.trim().split('\n');
+    const out = lines.map((line, i) => {
+      const step = i + 1;
+      if (line.startsWith('call load_by_name')) return JSON.stringify({ step, op: 'call', fn: 'load_by_name', args: [], errno: loadErrno });
+      if (line.startsWith('call compute')) return JSON.stringify({ step, op: 'call', fn: 'compute', args: [7], errno: computeErrno });
+      if (line.startsWith('dump')) return JSON.stringify({ step, op: 'dump', name: 'g', offset: 0, hex: resultHex });
+      return JSON.stringify({ step, op: line.split(' ')[0] });
+    });
+    out.push(JSON.stringify({ done: true, steps: lines.length }));
+    return `${out.join('\n')}\n`;
+  };
+
+  it('passes on the refusal, says so, and judges nothing after it', () => {
+    const v = judge(rc, outcome(run(8, 'aaaaaaaa', 1)), witx);
+    expect(v.status).toBe('PASS');
+    expect(v.message).toBe('step 1 refused (not_found (8)), which the case accepts in place of the right answer; nothing after it was judged');
+    expect(v.checks.map((k) => k.what)).toEqual(['load_by_name errno']);
+  });
+
+  it('ignores a trap or crash after the refusal (the guest went on with a handle it never got), never a host bug', () => {
+    const all = run(8, 'aaaaaaaa', 1).split('\n');
+    const cut = all.slice(0, all.findIndex((l) => l.includes('"fn":"load_by_name"')) + 1).join('\n');
+    expect(judge(rc, outcome(cut, { exitCode: 134, trap: 'wasm trap: unknown handle' }), witx).status).toBe('PASS');
+    expect(judge(rc, outcome(cut, { exitCode: 101, crash: 'the runtime panicked' }), witx).status).toBe('PASS');
+    expect(judge(rc, outcome(run(8, 'aaaaaaaa', 1), { hostBug: 'host bug in compute: x' }), witx).status).toBe('ERROR');
+  });
+
+  it('fails on any other errno, naming the refusal it would have taken', () => {
+    const v = judge(rc, outcome(run(6, 'aaaaaaaa', 0)), witx);
+    expect(v.status).toBe('FAIL');
+    expect(v.message).toMatch(/^step 1 load_by_name errno: expected success, observed unsupported_operation \(6\)/);
+  });
+
+  it('judges every later step as usual when the call succeeds', () => {
+    expect(judge(rc, outcome(run(0, '00000000', 0)), witx).status).toBe('PASS');
+    const v = judge(rc, outcome(run(0, '00000000', 1)), witx);
+    expect(v.status).toBe('FAIL');
+    expect(v.message).toBe('step 2 compute errno: expected success, observed invalid_argument (1)');
+  });
+
+  it('refuses a refusal that is also an expected errno', () => {
+    const bad: Case = { ...refusing, steps: [refusing.steps[0]!, { call: 'load_by_name', args: { name: '@n' }, result: 'g', expect: { errno: ['success', 'not_found'], refusal: 'not_found' } }] };
+    expect(() => compileCase(bad, { fixturesDir: FIXTURES_DIR, dialect: 'witx' })).toThrow(/expect.refusal/);
+  });
+});

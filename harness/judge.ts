@@ -179,6 +179,7 @@ export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dial
   const checks: CheckOutcome[] = [];
   let tensorError: TensorError | undefined;
   let unreached: Check | undefined;
+  let refused: CheckOutcome | undefined;
   for (const check of compiled.checks) {
     const line = obs.steps.get(check.line);
     if (!line) {
@@ -187,6 +188,12 @@ export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dial
     }
     const result = evaluate(check, line, obs.steps, dialect);
     if (result.error) tensorError = mergeError(tensorError, result.error);
+    if (check.kind === 'errno' && check.refusal !== undefined && !result.ok && line.errno !== undefined && errnoName(dialect, line.errno) === check.refusal) {
+      // the refusal the case accepts in place of the right answer: nothing after this call is judged
+      refused = { ...result, ok: true, expected: `${result.expected} (or the refusal ${check.refusal})` };
+      checks.push(refused);
+      break;
+    }
     checks.push(result);
   }
   const verdict = (status: Status, message?: string): CaseVerdict => ({
@@ -199,8 +206,13 @@ export function judge(compiled: CompiledCase, outcome: RunOutcome, dialect: Dial
   });
   const failed = checks.filter((c) => !c.ok);
   const where = unreached ? ` before step ${unreached.step} (${describeStep(compiled, unreached)})` : '';
-  if (outcome.crash && !outcome.timedOut) return verdict('CRASH', `${outcome.crash}${where}`);
   if (outcome.hostBug) return verdict('ERROR', `the reference host failed inside a call (${outcome.hostBug}): the guest saw runtime_error, but a host bug never passes a case`);
+  if (refused) {
+    // the case ended at the refusal: what the guest's later calls (on a handle it never got) did, a trap or a crash included, is no part of it
+    if (failed.length > 0) return verdict('FAIL', failed.map((c) => `step ${c.step} ${c.what}: expected ${c.expected}, observed ${c.observed}`).join('; '));
+    return verdict('PASS', `step ${refused.step} refused (${refused.observed}), which the case accepts in place of the right answer; nothing after it was judged`);
+  }
+  if (outcome.crash && !outcome.timedOut) return verdict('CRASH', `${outcome.crash}${where}`);
   if (!obs.done && unreached?.kind === 'trap' && outcome.trap && !outcome.timedOut) {
     // the trap the case expects, at the step it expects it: every check before it decides
     if (failed.length > 0) return verdict('FAIL', failed.map((c) => `step ${c.step} ${c.what}: expected ${c.expected}, observed ${c.observed}`).join('; '));
