@@ -99,6 +99,18 @@ function tensorCases(): Case[] {
       ],
     },
     {
+      id: 'component.tensor.every_type_round_trips',
+      title: 'a tensor made with each of the seven tensor types reports that type back (FP16 and BF16, both two bytes, stay apart)',
+      spec: `${WIT} tensor.tensor-type: the type the constructor was given`,
+      requires: requires(BOTH),
+      steps: (['f16', 'f32', 'f64', 'bf16', 'u8', 'i32', 'i64'] as const).flatMap((type, i): Step[] => [
+        { buffer: `d${i}`, hex: '0100000001000000' },
+        { buffer: `x${i}`, hex: '00'.repeat({ f16: 2, f32: 4, f64: 8, bf16: 2, u8: 1, i32: 4, i64: 8 }[type]) },
+        { call: 'tensor_new', args: { dims: `@d${i}`, type, data: `@x${i}` }, result: `h${i}` },
+        { call: 'tensor_type', args: { tensor: `$h${i}` }, result: `ty${i}`, expect: { errno: 'success', result: i } },
+      ]),
+    },
+    {
       id: 'component.tensor.data_length_mismatch',
       title: 'the constructor keeps data shorter than dims × element size; using it as an input is invalid-argument',
       spec: `${TENSOR_DATA}; the constructor has no result, so the reference host refuses the tensor where it is used, as set_input does on the core ABI`,
@@ -164,6 +176,13 @@ function nameCases(): Case[] {
       spec: `${NAMED_TENSOR}; ${REFERENCE_NAMES}; ${ERRORS}`,
       requires: requires([RC1028]),
       steps: [...model(), ...tensor('t'), text('n', 'nope'), ...computeNamed([{ name: 'n', tensor: '$t_h' }], { errno: 'not_found', error_data: true })],
+    },
+    {
+      id: 'component.names.leading_zero_index.rc1028',
+      title: 'compute with an input named "00" is not-found: a decimal index has no leading zero, so "00" is an unknown name, not index 0',
+      spec: `${NAMED_TENSOR}; ${REFERENCE_NAMES} (the decimal index is "0" or starts with 1-9)`,
+      requires: requires([RC1028]),
+      steps: [...model(), ...tensor('t'), text('n', '00'), ...computeNamed([{ name: 'n', tensor: '$t_h' }], { errno: 'not_found', error_data: true })],
     },
     {
       id: 'component.names.unknown_input.rc0819',
