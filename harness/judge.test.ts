@@ -19,9 +19,9 @@ const c: Case = {
 const compiled = compileCase(c, { fixturesDir: FIXTURES_DIR, dialect: 'witx' });
 const witx = DIALECTS.witx;
 
-/** What a driver prints for this case, with the two errnos and the result word given; framed with a token when one is given. */
-function printed(loadErrno: number, resultHex: string, computeErrno: number, done = true, token?: string): string {
-  const lines = compiled.script.trim().split('\n');
+/** What a driver prints for a case of load_by_name then compute (`cc`), with the two errnos and the result word given; framed with a token when one is given. */
+const printerFor = (cc: typeof compiled) => (loadErrno: number, resultHex: string, computeErrno: number, done = true, token?: string): string => {
+  const lines = cc.script.trim().split('\n');
   const out = lines.map((line, i) => {
     const step = i + 1;
     if (line.startsWith('call load_by_name')) return JSON.stringify({ step, op: 'call', fn: 'load_by_name', args: [], errno: loadErrno });
@@ -31,7 +31,8 @@ function printed(loadErrno: number, resultHex: string, computeErrno: number, don
   });
   if (done) out.push(JSON.stringify({ done: true, steps: lines.length }));
   return `${out.map((j) => (token ? `wasi-nn-obs ${token} ${j.length} ${j}` : j)).join('\n')}\n`;
-}
+};
+const printed = printerFor(compiled);
 const outcome = (stdout: string, extra: Partial<RunOutcome> = {}): RunOutcome => ({ exitCode: 0, stdout, stderr: '', ...extra });
 
 describe('judge', () => {
@@ -304,18 +305,7 @@ describe('judge: a refusal the case accepts in place of the right answer', () =>
     ],
   };
   const rc = compileCase(refusing, { fixturesDir: FIXTURES_DIR, dialect: 'witx' });
-  const run = (loadErrno: number, resultHex: string, computeErrno: number): string => {
-    const lines = rc.script.trim().split('\n');
-    const out = lines.map((line, i) => {
-      const step = i + 1;
-      if (line.startsWith('call load_by_name')) return JSON.stringify({ step, op: 'call', fn: 'load_by_name', args: [], errno: loadErrno });
-      if (line.startsWith('call compute')) return JSON.stringify({ step, op: 'call', fn: 'compute', args: [7], errno: computeErrno });
-      if (line.startsWith('dump')) return JSON.stringify({ step, op: 'dump', name: 'g', offset: 0, hex: resultHex });
-      return JSON.stringify({ step, op: line.split(' ')[0] });
-    });
-    out.push(JSON.stringify({ done: true, steps: lines.length }));
-    return `${out.join('\n')}\n`;
-  };
+  const run = (loadErrno: number, resultHex: string, computeErrno: number): string => printerFor(rc)(loadErrno, resultHex, computeErrno);
 
   it('passes on the refusal, says so, and judges nothing after it', () => {
     const v = judge(rc, outcome(run(8, 'aaaaaaaa', 1)), witx);
