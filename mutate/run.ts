@@ -2,7 +2,9 @@
  * `npm run mutate`: applies each mutant of mutants.ts to a private copy of the reference host and
  * runs every dialect's suites against it in process (`wasi-nn-conformance run --runtime
  * reference`), comparing each case's status with the unmutated host's. A mutant is killed by the
- * first dialect where any case differs; it survives when every dialect matches. Prints one line
+ * first dialect where a case differs and still gives the unmutated host's status when the
+ * unmutated host runs it again (else the case is flaky, listed, and kills nothing); it survives
+ * when every dialect matches. Prints one line
  * per mutant, the equivalent ones apart with their reasons, and exits 1 if any mutant survives.
  *
  *   npm run mutate [-- --jobs N] [--only ID[,ID...]] [--sample N --seed S] [--dialects D[,D...]]
@@ -92,10 +94,11 @@ export function seededSample<T>(items: readonly T[], n: number, seed: number): T
 
 type Statuses = Map<string, string>;
 
-/** Runs one dialect's suites on the harness copy at `root`; the case statuses, or why the run failed. */
-function runSuites(root: string, dialect: DialectName, out: string): Promise<Statuses | { failed: string }> {
+/** Runs one dialect's suites (or only `cases`) on the harness copy at `root`; the case statuses, or why the run failed. */
+function runSuites(root: string, dialect: DialectName, out: string, cases: readonly string[] = []): Promise<Statuses | { failed: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'wasi-nn-conformance.js'), 'run', '--runtime', 'reference', '--dialect', dialect, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const only = cases.flatMap((id) => ['--case', id]);
+    const child = spawn(process.execPath, [join(root, 'bin', 'wasi-nn-conformance.js'), 'run', '--runtime', 'reference', '--dialect', dialect, ...only, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => {
       stderr = (stderr + c.toString('utf8')).slice(-2000);
@@ -120,21 +123,44 @@ interface Verdict {
   seconds: number;
 }
 
-async function judgeMutant(m: Mutant, dialects: readonly DialectName[], baseline: ReadonlyMap<DialectName, Statuses>): Promise<Verdict> {
+/** How many differing cases a kill re-runs on the unmutated host to rule out a flaky case. */
+const CONFIRM_CASES = 8;
+
+/**
+ * A mutant is killed by the first dialect where a case's status differs from the unmutated
+ * host's, and the unmutated host, run again on those cases, still gives its own status: a case
+ * that differs on the unmutated host too is flaky (listed, never a kill).
+ */
+async function judgeMutant(m: Mutant, dialects: readonly DialectName[], baseline: ReadonlyMap<DialectName, Statuses>, flaky: Set<string>): Promise<Verdict> {
   const started = performance.now();
   const root = makeMutantRoot(REPO_ROOT, m);
+  const seconds = () => (performance.now() - started) / 1000;
   try {
     for (const d of dialects) {
       const got = await runSuites(root, d, join(root, `report-${d}.json`));
-      if ('failed' in got) return { mutant: m, killedBy: d, evidence: [got.failed], seconds: (performance.now() - started) / 1000 };
+      if ('failed' in got) return { mutant: m, killedBy: d, evidence: [got.failed], seconds: seconds() };
       const base = baseline.get(d) as Statuses;
-      const differ = [...base].filter(([id, s]) => got.get(id) !== s).map(([id, s]) => `${id}: ${s} → ${got.get(id) ?? 'missing'}`);
-      if (differ.length > 0) return { mutant: m, killedBy: d, evidence: differ, seconds: (performance.now() - started) / 1000 };
+      let differ = [...base].filter(([id, s]) => got.get(id) !== s).map(([id]) => id);
+      if (differ.length === 0) continue;
+      const confirm = await runSuites(baseRoot(), d, join(root, `confirm-${d}.json`), differ.slice(0, CONFIRM_CASES));
+      if (!('failed' in confirm)) {
+        const unsteady = differ.slice(0, CONFIRM_CASES).filter((id) => confirm.get(id) !== base.get(id));
+        for (const id of unsteady) flaky.add(`${id} (${d})`);
+        differ = differ.filter((id) => !unsteady.includes(id));
+      }
+      if (differ.length > 0) return { mutant: m, killedBy: d, evidence: differ.map((id) => `${id}: ${base.get(id)} → ${got.get(id) ?? 'missing'}`), seconds: seconds() };
     }
-    return { mutant: m, killedBy: undefined, evidence: [], seconds: (performance.now() - started) / 1000 };
+    return { mutant: m, killedBy: undefined, evidence: [], seconds: seconds() };
   } finally {
     removeMutantRoot(root);
   }
+}
+
+let unmutatedRoot: string | undefined;
+/** The unmutated copy, kept for the whole run (the baseline, and confirming kills). */
+function baseRoot(): string {
+  unmutatedRoot ??= makeMutantRoot(REPO_ROOT, undefined);
+  return unmutatedRoot;
 }
 
 /** Runs `work` over `items`, `jobs` at a time, in order of start. */
@@ -175,24 +201,27 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   process.stdout.write(`mutate: the unmutated host, ${o.dialects.length} dialect(s)\n`);
   const baseline = new Map<DialectName, Statuses>();
-  const baseRoot = makeMutantRoot(REPO_ROOT, undefined);
+  const flaky = new Set<string>();
   try {
-    await pool(o.dialects, o.jobs, async (d) => ({ d, r: await runSuites(baseRoot, d, join(baseRoot, `report-${d}.json`)) }), ({ d, r }) => {
+    await pool(o.dialects, o.jobs, async (d) => ({ d, r: await runSuites(baseRoot(), d, join(baseRoot(), `report-${d}.json`)) }), ({ d, r }) => {
       if ('failed' in r) throw new Error(`the unmutated host: ${r.failed}`);
       const bad = [...r].filter(([, s]) => s !== 'PASS' && s !== 'UNSUPPORTED');
       if (bad.length > 0) throw new Error(`the unmutated host does not pass its own suites under ${d}: ${bad.slice(0, 3).map(([id, s]) => `${id} ${s}`).join(', ')}`);
       baseline.set(d, r);
     });
-  } finally {
-    removeMutantRoot(baseRoot);
+  } catch (e) {
+    removeMutantRoot(baseRoot());
+    throw e;
   }
 
   process.stdout.write(`mutate: ${chosen.length} mutant(s)${o.sample !== undefined ? ` (a sample of ${o.sample}, seed ${o.seed})` : ''}, ${o.jobs} at a time\n`);
-  const verdicts = await pool(chosen, o.jobs, (m) => judgeMutant(m, o.dialects, baseline), (v) => {
+  const verdicts = await pool(chosen, o.jobs, (m) => judgeMutant(m, o.dialects, baseline, flaky), (v) => {
     const what = v.killedBy ? `killed by ${v.killedBy}: ${v.evidence.slice(0, 2).join('; ')}${v.evidence.length > 2 ? ` (+${v.evidence.length - 2} more)` : ''}` : 'SURVIVED';
     process.stdout.write(`  ${v.killedBy ? 'killed  ' : 'SURVIVED'} ${v.mutant.id} (${v.seconds.toFixed(0)} s): ${v.killedBy ? what : v.mutant.fault}\n`);
   });
+  removeMutantRoot(baseRoot());
   const survivors = verdicts.filter((v) => !v.killedBy);
+  if (flaky.size > 0) process.stdout.write(`flaky (differed on the unmutated host too, so they killed nothing): ${[...flaky].join(', ')}\n`);
   if (equivalent.length > 0) {
     process.stdout.write(`equivalent (not run): ${equivalent.length}\n`);
     for (const m of equivalent) process.stdout.write(`  ${m.id}: ${m.fault}; ${m.equivalent}\n`);
